@@ -1,0 +1,222 @@
+/**
+ * Activation functions, as NeuralAmpModelerCore defines them (`NAM/activations.h`).
+ *
+ * An activation is parsed once from the config (a name, an `{type, …}` object) and then applied
+ * in place to planar buffers: `apply(buf, offset, n, channel)` transforms `buf[offset .. offset+n)`,
+ * which holds one channel's samples (PReLU needs the channel for its per-channel slope).
+ *
+ * `fastTanh` mirrors the core's global switch: Tanh becomes the core's rational approximation.
+ */
+import { NamError } from './errors.ts';
+import { isObject, type Json } from './config-reader.ts';
+
+export interface Activation {
+  readonly name: string;
+  /** True when the activation is the identity (lets callers skip the pass). */
+  readonly isIdentity: boolean;
+  apply(buf: Float32Array, offset: number, n: number, channel: number): void;
+  /** Scalar form, for per-sample code paths (LSTM gates, tests). */
+  scalar(x: number, channel: number): number;
+}
+
+// Coefficients of the core's fast tanh (float32 constants).
+const FT_A = Math.fround(2.45550750702956);
+const FT_B = Math.fround(0.893229853513558);
+const FT_C = Math.fround(0.821226666969744);
+const FT_D = Math.fround(2.44506634652299);
+const FT_E = Math.fround(0.814642734961073);
+
+/** The core's `fast_tanh`: x(a + a|x| + (b + c|x|)x²) / (d + (d + x²)|x + e·x·|x||). */
+export function fastTanh(x: number): number {
+  const ax = Math.abs(x);
+  const x2 = x * x;
+  return (x * (FT_A + FT_A * ax + (FT_B + FT_C * ax) * x2)) / (FT_D + (FT_D + x2) * Math.abs(x + FT_E * x * ax));
+}
+
+/** The core's `fast_sigmoid`: 0.5·(fast_tanh(x/2) + 1). */
+export function fastSigmoid(x: number): number {
+  return 0.5 * (fastTanh(x * 0.5) + 1);
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+type ScalarFn = (x: number, channel: number) => number;
+
+function make(name: string, f: ScalarFn): Activation {
+  return {
+    name,
+    isIdentity: false,
+    scalar: f,
+    apply(buf, offset, n, channel) {
+      const end = offset + n;
+      for (let i = offset; i < end; i++) buf[i] = f(buf[i]!, channel);
+    },
+  };
+}
+
+export const IDENTITY: Activation = {
+  name: 'Identity',
+  isIdentity: true,
+  scalar: (x) => x,
+  apply() {},
+};
+
+function tanhActivation(fast: boolean): Activation {
+  if (fast) {
+    return {
+      name: 'Fasttanh',
+      isIdentity: false,
+      scalar: fastTanh,
+      apply(buf, offset, n) {
+        const end = offset + n;
+        for (let i = offset; i < end; i++) {
+          const x = buf[i]!;
+          const ax = Math.abs(x);
+          const x2 = x * x;
+          buf[i] = (x * (FT_A + FT_A * ax + (FT_B + FT_C * ax) * x2)) / (FT_D + (FT_D + x2) * Math.abs(x + FT_E * x * ax));
+        }
+      },
+    };
+  }
+  return {
+    name: 'Tanh',
+    isIdentity: false,
+    scalar: Math.tanh,
+    apply(buf, offset, n) {
+      const end = offset + n;
+      for (let i = offset; i < end; i++) buf[i] = Math.tanh(buf[i]!);
+    },
+  };
+}
+
+function sigmoidActivation(): Activation {
+  return {
+    name: 'Sigmoid',
+    isIdentity: false,
+    scalar: sigmoid,
+    apply(buf, offset, n) {
+      const end = offset + n;
+      for (let i = offset; i < end; i++) buf[i] = 1 / (1 + Math.exp(-buf[i]!));
+    },
+  };
+}
+
+function numberField(spec: Record<string, Json>, key: string, fallback: number, path: string): number {
+  const v = spec[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new NamError('invalid-config', `${path}.${key}`, `expected a finite number, got ${JSON.stringify(v)}`);
+  }
+  return Math.fround(v);
+}
+
+/** Activation names the core knows (plus a few spellings seen in exported files). */
+export const ACTIVATION_NAMES = [
+  'Tanh',
+  'Hardtanh',
+  'Fasttanh',
+  'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'Sigmoid',
+  'SiLU',
+  'Hardswish',
+  'LeakyHardtanh',
+  'Softsign',
+] as const;
+
+const ALIASES: Record<string, string> = {
+  HardTanh: 'Hardtanh',
+  FastTanh: 'Fasttanh',
+  Swish: 'SiLU',
+  SILU: 'SiLU',
+  HardSwish: 'Hardswish',
+  LeakyHardTanh: 'LeakyHardtanh',
+  SoftSign: 'Softsign',
+  Relu: 'ReLU',
+  Identity: 'Identity',
+  Linear: 'Identity',
+};
+
+export interface ActivationContext {
+  fastTanh: boolean;
+  /** Number of channels the activation will see (checked against PReLU's per-channel slopes). */
+  channels?: number;
+}
+
+/**
+ * Parses an activation spec: a name string or an object `{type, …params}`.
+ * `path` names the config field for error messages.
+ */
+export function parseActivation(spec: Json | undefined, path: string, ctx: ActivationContext): Activation {
+  let name: string;
+  let params: Record<string, Json> = {};
+  if (typeof spec === 'string') {
+    name = spec;
+  } else if (isObject(spec)) {
+    const t = spec['type'] ?? spec['name'];
+    if (typeof t !== 'string') throw new NamError('invalid-config', `${path}.type`, 'an activation object needs a string "type"');
+    name = t;
+    params = spec;
+  } else {
+    throw new NamError('invalid-config', path, `expected an activation name or object, got ${JSON.stringify(spec)}`);
+  }
+  const canonical = ALIASES[name] ?? name;
+  switch (canonical) {
+    case 'Identity':
+      return IDENTITY;
+    case 'Tanh':
+      return tanhActivation(ctx.fastTanh);
+    case 'Fasttanh':
+      return tanhActivation(true);
+    case 'Hardtanh':
+      return make('Hardtanh', (x) => (x < -1 ? -1 : x > 1 ? 1 : x));
+    case 'ReLU':
+      return make('ReLU', (x) => (x > 0 ? x : 0));
+    case 'LeakyReLU': {
+      const slope = numberField(params, 'negative_slope', Math.fround(0.01), path);
+      return make('LeakyReLU', (x) => (x > 0 ? x : slope * x));
+    }
+    case 'PReLU': {
+      const many = params['negative_slopes'];
+      let slopes: Float32Array;
+      if (Array.isArray(many)) {
+        slopes = new Float32Array(many.length);
+        many.forEach((v, i) => {
+          if (typeof v !== 'number' || !Number.isFinite(v)) {
+            throw new NamError('invalid-config', `${path}.negative_slopes[${i}]`, `expected a finite number, got ${JSON.stringify(v)}`);
+          }
+          slopes[i] = v;
+        });
+        if (ctx.channels !== undefined && slopes.length !== 1 && slopes.length !== ctx.channels) {
+          throw new NamError('invalid-config', `${path}.negative_slopes`, `has ${slopes.length} slopes for ${ctx.channels} channels`);
+        }
+      } else {
+        slopes = new Float32Array([numberField(params, 'negative_slope', Math.fround(0.01), path)]);
+      }
+      const last = slopes.length - 1;
+      return make('PReLU', (x, ch) => (x > 0 ? x : slopes[ch > last ? last : ch]! * x));
+    }
+    case 'Sigmoid':
+      return sigmoidActivation();
+    case 'SiLU':
+      return make('SiLU', (x) => x * sigmoid(x));
+    case 'Hardswish':
+      return make('Hardswish', (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6));
+    case 'LeakyHardtanh': {
+      const minVal = numberField(params, 'min_val', -1, path);
+      const maxVal = numberField(params, 'max_val', 1, path);
+      const minSlope = numberField(params, 'min_slope', Math.fround(0.01), path);
+      const maxSlope = numberField(params, 'max_slope', Math.fround(0.01), path);
+      return make('LeakyHardtanh', (x) =>
+        x < minVal ? (x - minVal) * minSlope + minVal : x > maxVal ? (x - maxVal) * maxSlope + maxVal : x,
+      );
+    }
+    case 'Softsign':
+      return make('Softsign', (x) => x / (1 + Math.abs(x)));
+    default:
+      throw new NamError('unsupported-activation', path, `unknown activation "${name}" (known: ${ACTIVATION_NAMES.join(', ')})`);
+  }
+}
