@@ -1,0 +1,119 @@
+/**
+ * `createNamModel`: the engine's public, mono, real-time model object.
+ *
+ *   createNamModel(file, { maxBlockSize, fastTanh?, slim?, prewarm? })
+ *     → { process(input, output), reset(), sampleRate, receptiveField, prewarmSamples, metadata }
+ *
+ * - `process` takes blocks of any length (it splits them at maxBlockSize internally), works in
+ *   place (input === output is fine) and allocates nothing;
+ * - `reset()` clears every history and, unless `prewarm: false`, feeds the model's exact prewarm
+ *   (receptive-field) zeros, as NeuralAmpModelerCore does. Models are created already prewarmed.
+ */
+import type { ArchitectureRegistry, NamDsp } from './dsp.ts';
+import { NamError } from './errors.ts';
+import { parseNam, type NamFile, type NamMetadata } from './file.ts';
+import { buildDsp, createDefaultRegistry } from './registry.ts';
+
+export interface NamModelOptions {
+  /** Largest block the host will pass at once (1..65536). */
+  maxBlockSize: number;
+  /** Use NeuralAmpModelerCore's fast tanh (as the official plugin does). Default false. */
+  fastTanh?: boolean;
+  /** 0..1 size for slimmable models (default 1 = full size). */
+  slim?: number;
+  /** Feed the exact prewarm on creation and reset (default true). */
+  prewarm?: boolean;
+  registry?: ArchitectureRegistry;
+}
+
+export interface NamModel {
+  readonly sampleRate: number;
+  /** Samples of input that determine one output sample (the prewarm length). */
+  readonly receptiveField: number;
+  readonly prewarmSamples: number;
+  readonly maxBlockSize: number;
+  readonly metadata: NamMetadata;
+  readonly architecture: string;
+  readonly version: string;
+  /** output[i] = model(input)[i] for every i; any length; may be in place. */
+  process(input: Float32Array, output: Float32Array): void;
+  reset(): void;
+}
+
+export const MAX_BLOCK_SIZE_LIMIT = 65536;
+
+let sharedRegistry: ArchitectureRegistry | undefined;
+
+class MonoModel implements NamModel {
+  readonly receptiveField: number;
+  readonly prewarmSamples: number;
+  private readonly inBuf: Float32Array;
+  private readonly outBuf: Float32Array;
+  private readonly ins: Float32Array[];
+  private readonly outs: Float32Array[];
+
+  constructor(
+    private readonly dsp: NamDsp,
+    private readonly file: NamFile,
+    readonly maxBlockSize: number,
+    private readonly prewarm: boolean,
+  ) {
+    this.prewarmSamples = dsp.prewarmSamples;
+    this.receptiveField = dsp.prewarmSamples;
+    this.inBuf = new Float32Array(maxBlockSize);
+    this.outBuf = new Float32Array(maxBlockSize);
+    this.ins = [this.inBuf];
+    this.outs = [this.outBuf];
+    this.reset();
+  }
+
+  get sampleRate(): number {
+    return this.file.sampleRate;
+  }
+  get metadata(): NamMetadata {
+    return this.file.metadata;
+  }
+  get architecture(): string {
+    return this.file.architecture;
+  }
+  get version(): string {
+    return this.file.version;
+  }
+
+  process(input: Float32Array, output: Float32Array): void {
+    const total = Math.min(input.length, output.length);
+    const inBuf = this.inBuf;
+    const outBuf = this.outBuf;
+    for (let start = 0; start < total; start += this.maxBlockSize) {
+      const n = Math.min(this.maxBlockSize, total - start);
+      for (let t = 0; t < n; t++) inBuf[t] = input[start + t]!;
+      this.dsp.process(this.ins, this.outs, n);
+      for (let t = 0; t < n; t++) output[start + t] = outBuf[t]!;
+    }
+  }
+
+  reset(): void {
+    this.dsp.reset();
+    if (!this.prewarm) return;
+    this.inBuf.fill(0);
+    for (let left = this.prewarmSamples; left > 0; left -= this.maxBlockSize) {
+      this.dsp.process(this.ins, this.outs, Math.min(left, this.maxBlockSize));
+    }
+  }
+}
+
+export function createNamModel(fileOrText: NamFile | string, options: NamModelOptions): NamModel {
+  const file = typeof fileOrText === 'string' ? parseNam(fileOrText) : fileOrText;
+  const { maxBlockSize } = options;
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1 || maxBlockSize > MAX_BLOCK_SIZE_LIMIT) {
+    throw new NamError('invalid-option', 'maxBlockSize', `must be an integer from 1 to ${MAX_BLOCK_SIZE_LIMIT}, got ${maxBlockSize}`);
+  }
+  const slim = options.slim ?? 1;
+  if (!(slim >= 0 && slim <= 1)) throw new NamError('invalid-option', 'slim', `must be between 0 and 1, got ${slim}`);
+  const registry = options.registry ?? (sharedRegistry ??= createDefaultRegistry());
+  const dsp = buildDsp(file, { maxBlockSize, fastTanh: options.fastTanh ?? false, slim, sampleRate: file.sampleRate }, registry);
+  if (dsp.numInputChannels !== 1 || dsp.numOutputChannels !== 1) {
+    throw new NamError('unsupported-feature', 'config', `nam-rig plays mono models; this one has ${dsp.numInputChannels} inputs and ${dsp.numOutputChannels} outputs`);
+  }
+  return new MonoModel(dsp, file, maxBlockSize, options.prewarm ?? true);
+}

@@ -1,0 +1,70 @@
+/**
+ * A WaveNet layer array (NeuralAmpModelerCore `wavenet::detail::LayerArray`).
+ *
+ *   x        = rechannel(layer_inputs)             input_size → channels, 1x1, no bias
+ *   head_acc = 0 (first array) or the previous array's head output
+ *   for each layer: x = layer(x, cond, head_acc)   (each layer adds its head branch to head_acc)
+ *   layer_outputs = x
+ *   head_out = head_rechannel(head_acc)            causal conv, kernel/dilation from `head`, bias optional
+ */
+import { Conv1d, Conv1x1 } from '../conv1d.ts';
+import { convWeightCount } from '../conv-kernel.ts';
+import { Planar, copyPlanar, type PlanarView } from '../planar.ts';
+import type { WeightReader } from '../weights.ts';
+import { headInputWidth, type LayerArraySpec } from './config.ts';
+import { WaveNetLayer } from './layer.ts';
+
+export class LayerArray {
+  private readonly rechannel: Conv1x1;
+  private readonly layers: WaveNetLayer[];
+  private readonly headRechannel: Conv1d;
+  /** Layer activations ping-pong here; after process() it holds the layer outputs. */
+  readonly x: Planar;
+  private readonly headAcc: Planar;
+  readonly headOut: Planar;
+
+  constructor(
+    readonly spec: LayerArraySpec,
+    weights: WeightReader,
+    maxBlock: number,
+  ) {
+    const rs = { inChannels: spec.inputSize, outChannels: spec.channels, groups: 1, bias: false };
+    this.rechannel = new Conv1x1(rs, weights.take(convWeightCount({ ...rs, kernelSize: 1, dilation: 1 })));
+    this.layers = spec.layers.map((l) => new WaveNetLayer(spec, l, weights, maxBlock));
+    const hs = {
+      inChannels: headInputWidth(spec),
+      outChannels: spec.headSize,
+      kernelSize: spec.headKernelSize,
+      dilation: spec.headDilation,
+      groups: 1,
+      bias: spec.headBias,
+    };
+    this.headRechannel = new Conv1d(hs, weights.take(convWeightCount(hs)), maxBlock);
+    this.x = new Planar(spec.channels, maxBlock);
+    this.headAcc = new Planar(headInputWidth(spec), maxBlock);
+    this.headOut = new Planar(spec.headSize, maxBlock);
+  }
+
+  /** Samples of history this array needs: Σ dilation·(k−1) + (head kernel − 1)·head dilation. */
+  get receptiveField(): number {
+    return this.layers.reduce((s, l) => s + l.receptiveField, 0) + this.headRechannel.reach;
+  }
+
+  reset(): void {
+    for (const l of this.layers) l.reset();
+    this.headRechannel.reset();
+  }
+
+  process(inputs: PlanarView, cond: PlanarView, prevHead: PlanarView | null, n: number): void {
+    const x = this.x.all;
+    const acc = this.headAcc.all;
+    this.rechannel.process(inputs, x, n);
+    if (prevHead) {
+      copyPlanar(prevHead, acc, n);
+    } else {
+      for (let c = 0; c < acc.channels; c++) this.headAcc.data.fill(0, c * acc.stride, c * acc.stride + n);
+    }
+    for (const layer of this.layers) layer.process(x, cond, acc, x, n);
+    this.headRechannel.process(acc, this.headOut.all, n);
+  }
+}
