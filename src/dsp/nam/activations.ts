@@ -43,17 +43,15 @@ export function sigmoid(x: number): number {
 }
 
 type ScalarFn = (x: number, channel: number) => number;
+type ApplyFn = (buf: Float32Array, offset: number, n: number, channel: number) => void;
 
-function make(name: string, f: ScalarFn): Activation {
-  return {
-    name,
-    isIdentity: false,
-    scalar: f,
-    apply(buf, offset, n, channel) {
-      const end = offset + n;
-      for (let i = offset; i < end; i++) buf[i] = f(buf[i]!, channel);
-    },
-  };
+/**
+ * An activation from its scalar form and a hand-written block loop. The loop must not call a
+ * function per sample: a call that V8 does not inline returns its double boxed, which allocates
+ * on the audio path.
+ */
+function make(name: string, scalar: ScalarFn, apply: ApplyFn): Activation {
+  return { name, isIdentity: false, scalar, apply };
 }
 
 export const IDENTITY: Activation = {
@@ -172,12 +170,24 @@ export function parseActivation(spec: Json | undefined, path: string, ctx: Activ
     case 'Fasttanh':
       return tanhActivation(true);
     case 'Hardtanh':
-      return make('Hardtanh', (x) => (x < -1 ? -1 : x > 1 ? 1 : x));
+      return make('Hardtanh', (x) => (x < -1 ? -1 : x > 1 ? 1 : x), (b, o, n) => {
+        for (let i = o; i < o + n; i++) {
+          const x = b[i]!;
+          b[i] = x < -1 ? -1 : x > 1 ? 1 : x;
+        }
+      });
     case 'ReLU':
-      return make('ReLU', (x) => (x > 0 ? x : 0));
+      return make('ReLU', (x) => (x > 0 ? x : 0), (b, o, n) => {
+        for (let i = o; i < o + n; i++) if (!(b[i]! > 0)) b[i] = 0;
+      });
     case 'LeakyReLU': {
       const slope = numberField(params, 'negative_slope', Math.fround(0.01), path);
-      return make('LeakyReLU', (x) => (x > 0 ? x : slope * x));
+      return make('LeakyReLU', (x) => (x > 0 ? x : slope * x), (b, o, n) => {
+        for (let i = o; i < o + n; i++) {
+          const x = b[i]!;
+          if (!(x > 0)) b[i] = slope * x;
+        }
+      });
     }
     case 'PReLU': {
       const many = params['negative_slopes'];
@@ -197,25 +207,54 @@ export function parseActivation(spec: Json | undefined, path: string, ctx: Activ
         slopes = new Float32Array([numberField(params, 'negative_slope', Math.fround(0.01), path)]);
       }
       const last = slopes.length - 1;
-      return make('PReLU', (x, ch) => (x > 0 ? x : slopes[ch > last ? last : ch]! * x));
+      return make('PReLU', (x, ch) => (x > 0 ? x : slopes[ch > last ? last : ch]! * x), (b, o, n, ch) => {
+        const slope = slopes[ch > last ? last : ch]!;
+        for (let i = o; i < o + n; i++) {
+          const x = b[i]!;
+          if (!(x > 0)) b[i] = slope * x;
+        }
+      });
     }
     case 'Sigmoid':
       return sigmoidActivation();
     case 'SiLU':
-      return make('SiLU', (x) => x * sigmoid(x));
+      return make('SiLU', (x) => x * sigmoid(x), (b, o, n) => {
+        for (let i = o; i < o + n; i++) {
+          const x = b[i]!;
+          b[i] = x / (1 + Math.exp(-x));
+        }
+      });
     case 'Hardswish':
-      return make('Hardswish', (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6));
+      return make('Hardswish', (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6), (b, o, n) => {
+        for (let i = o; i < o + n; i++) {
+          const x = b[i]!;
+          b[i] = x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6;
+        }
+      });
     case 'LeakyHardtanh': {
       const minVal = numberField(params, 'min_val', -1, path);
       const maxVal = numberField(params, 'max_val', 1, path);
       const minSlope = numberField(params, 'min_slope', Math.fround(0.01), path);
       const maxSlope = numberField(params, 'max_slope', Math.fround(0.01), path);
-      return make('LeakyHardtanh', (x) =>
-        x < minVal ? (x - minVal) * minSlope + minVal : x > maxVal ? (x - maxVal) * maxSlope + maxVal : x,
+      return make(
+        'LeakyHardtanh',
+        (x) => (x < minVal ? (x - minVal) * minSlope + minVal : x > maxVal ? (x - maxVal) * maxSlope + maxVal : x),
+        (b, o, n) => {
+          for (let i = o; i < o + n; i++) {
+            const x = b[i]!;
+            if (x < minVal) b[i] = (x - minVal) * minSlope + minVal;
+            else if (x > maxVal) b[i] = (x - maxVal) * maxSlope + maxVal;
+          }
+        },
       );
     }
     case 'Softsign':
-      return make('Softsign', (x) => x / (1 + Math.abs(x)));
+      return make('Softsign', (x) => x / (1 + Math.abs(x)), (b, o, n) => {
+        for (let i = o; i < o + n; i++) {
+          const x = b[i]!;
+          b[i] = x / (1 + Math.abs(x));
+        }
+      });
     default:
       throw new NamError('unsupported-activation', path, `unknown activation "${name}" (known: ${ACTIVATION_NAMES.join(', ')})`);
   }

@@ -1,0 +1,182 @@
+/**
+ * Linear (FIR) against NeuralAmpModelerCore's reference outputs, against a naive direct-form
+ * oracle written here, and against bad configs.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildLinear } from '../../src/dsp/nam/linear.ts';
+import { ConfigReader, type JsonObject } from '../../src/dsp/nam/config-reader.ts';
+import { toFloat32Weights } from '../../src/dsp/nam/weights.ts';
+import { NamError } from '../../src/dsp/nam/errors.ts';
+import type { BuildOptions, NamDsp } from '../../src/dsp/nam/dsp.ts';
+import {
+  loadReferenceCase,
+  maxAbsDiff,
+  readReferenceOutput,
+  referenceInput,
+  referenceOutputs,
+  referenceTolerance,
+} from '../helpers/fixtures.ts';
+
+const CASES = ['linear_64', 'trainer_linear_1', 'trainer_linear_10'];
+const BLOCKS: (number | 'random')[] = [1, 64, 4096, 'random'];
+
+function build(config: unknown, weights: unknown, options: Partial<BuildOptions> = {}): NamDsp {
+  return buildLinear({
+    config: new ConfigReader(config as JsonObject, 'config'),
+    weights: toFloat32Weights(weights),
+    options: { maxBlockSize: 64, fastTanh: false, slim: 1, sampleRate: 48000, ...options },
+    buildNested: () => {
+      throw new Error('Linear has no nested models');
+    },
+  });
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** The reference protocol: `prewarm` zeros in chunks ≤ block, then the input in chunks. */
+function replay(dsp: NamDsp, input: Float32Array, prewarm: number, block: number | 'random', seed = 1): Float32Array {
+  const max = dsp.maxBlockSize;
+  const rand = rng(seed);
+  const next = (left: number) => Math.min(left, block === 'random' ? Math.floor(rand() * (max + 1)) : block);
+  const zeros = new Float32Array(max);
+  const scratch = new Float32Array(max);
+  for (let done = 0; done < prewarm; ) {
+    const n = next(prewarm - done);
+    dsp.process([zeros], [scratch], n);
+    done += n;
+  }
+  const out = new Float32Array(input.length);
+  const inBuf = new Float32Array(max);
+  const outBuf = new Float32Array(max);
+  for (let done = 0; done < input.length; ) {
+    const n = next(input.length - done);
+    inBuf.set(input.subarray(done, done + n));
+    dsp.process([inBuf], [outBuf], n);
+    out.set(outBuf.subarray(0, n), done);
+    done += n;
+  }
+  return out;
+}
+
+const measured: string[] = [];
+afterAll(() => console.log(`Linear max diffs vs NeuralAmpModelerCore:\n  ${measured.join('\n  ')}`));
+
+describe.each(CASES)('Linear reference case %s', (name) => {
+  const c = loadReferenceCase(name);
+  const model = JSON.parse(c.modelText) as { config: unknown; weights: unknown; sample_rate?: number };
+  const sampleRate = model.sample_rate ?? 48000;
+
+  it('has the manifest prewarm_samples', () => {
+    expect(build(model.config, model.weights, { sampleRate }).prewarmSamples).toBe(c.manifest.prewarm_samples);
+  });
+
+  for (const ref of referenceOutputs(c)) {
+    it.each(BLOCKS)(`${ref.file} at block size %s`, (block) => {
+      const maxBlockSize = block === 'random' ? 509 : block;
+      const dsp = build(model.config, model.weights, { maxBlockSize, sampleRate, fastTanh: ref.fast_tanh === true });
+      const prewarm = ref.prewarm === 'exact' ? c.manifest.prewarm_samples : 0;
+      const out = replay(dsp, referenceInput(), prewarm, block);
+      const expected = readReferenceOutput(c, ref.file);
+      expect(out.length).toBe(expected.length);
+      const { diff, at } = maxAbsDiff(out, expected);
+      measured.push(`${name} ${ref.file} block ${block}: ${diff.toExponential(2)} (tol ${referenceTolerance(ref.max_abs).toExponential(2)})`);
+      expect(diff, `max diff at sample ${at}`).toBeLessThanOrEqual(referenceTolerance(ref.max_abs));
+    });
+  }
+});
+
+/** Naive direct form: y[t] = bias + Σ_k h[k]·x[t−k], zeros before t = 0, in double. */
+function naiveLinear(h: Float32Array, bias: number, x: Float32Array): Float64Array {
+  const y = new Float64Array(x.length);
+  for (let t = 0; t < x.length; t++) {
+    let acc = bias;
+    for (let k = 0; k < h.length && k <= t; k++) acc += h[k]! * x[t - k]!;
+    y[t] = acc;
+  }
+  return y;
+}
+
+describe('Linear against a naive oracle', () => {
+  it.each([
+    [1, true],
+    [37, true],
+    [300, false],
+  ])('receptive_field %i, bias %s, at any chunking', (rf, bias) => {
+    const r = rng(rf);
+    const weights = Array.from({ length: rf + (bias ? 1 : 0) }, () => Math.fround((r() * 2 - 1) / Math.sqrt(rf)));
+    const x = Float32Array.from({ length: 5000 }, () => r() * 2 - 1);
+    const w32 = Float32Array.from(weights);
+    const expected = naiveLinear(w32.subarray(0, rf), bias ? w32[rf]! : 0, x);
+    for (const block of [1, 7, 64, 'random'] as const) {
+      const dsp = build({ receptive_field: rf, bias }, weights, { maxBlockSize: block === 'random' ? 200 : block });
+      const { diff } = maxAbsDiff(replay(dsp, x, 0, block, rf + 1), expected);
+      expect(diff).toBeLessThan(1e-5);
+    }
+  });
+
+  it('reset() returns to the just-built state, and in-place processing is safe', () => {
+    const r = rng(9);
+    const weights = Array.from({ length: 65 }, () => r() - 0.5);
+    const x = Float32Array.from({ length: 1000 }, () => r() * 2 - 1);
+    const dsp = build({ receptive_field: 64, bias: true }, weights, { maxBlockSize: 128 });
+    const first = replay(dsp, x, 0, 100);
+    dsp.reset();
+    expect(replay(dsp, x, 0, 100)).toEqual(first);
+    dsp.reset();
+    const buf = new Float32Array(128);
+    const inPlace = new Float32Array(x.length);
+    for (let done = 0; done < x.length; done += 100) {
+      buf.set(x.subarray(done, done + 100));
+      dsp.process([buf], [buf], 100);
+      inPlace.set(buf.subarray(0, 100), done);
+    }
+    expect(inPlace).toEqual(first);
+    dsp.process([buf], [buf], 0);
+  });
+});
+
+function expectNamError(f: () => unknown, code: string, ...fragments: string[]): NamError {
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(NamError);
+  const e = caught as NamError;
+  expect(e.code).toBe(code);
+  for (const f of fragments) expect(e.message).toContain(f);
+  return e;
+}
+
+describe('Linear bad configs', () => {
+  it('names both counts on a wrong weight count', () => {
+    expectNamError(() => build({ receptive_field: 10, bias: true }, new Array(10).fill(0)), 'weight-count', '11', '10');
+    expectNamError(() => build({ receptive_field: 10, bias: false }, new Array(11).fill(0)), 'weight-count', 'needs 10', 'has 11');
+  });
+
+  it('refuses absurd, negative and NaN sizes quickly, naming the field', () => {
+    const t0 = performance.now();
+    expectNamError(() => build({ receptive_field: 1e9, bias: false }, [1]), 'too-large', 'config.receptive_field');
+    expect(performance.now() - t0).toBeLessThan(100);
+    expectNamError(() => build({ receptive_field: -4, bias: false }, [1]), 'invalid-config', 'config.receptive_field');
+    expectNamError(() => build({ receptive_field: 0, bias: false }, []), 'invalid-config', 'config.receptive_field');
+    expectNamError(() => build({ receptive_field: NaN, bias: false }, [1]), 'invalid-config', 'config.receptive_field');
+    expectNamError(() => build({ receptive_field: 2.5, bias: false }, [1]), 'invalid-config', 'config.receptive_field');
+    expectNamError(() => build({ receptive_field: '4', bias: false }, [1]), 'invalid-config', 'config.receptive_field');
+    expectNamError(() => build({ receptive_field: 1 }, [1]), 'invalid-config', 'config.bias');
+    expectNamError(() => build({ receptive_field: 1, bias: 1 }, [1]), 'invalid-config', 'config.bias');
+    expectNamError(() => build({ receptive_field: 1, bias: false, out_channels: 2 }, [1]), 'unsupported-feature', 'config.out_channels');
+  });
+
+  it('refuses a bad maxBlockSize', () => {
+    expectNamError(() => build({ receptive_field: 1, bias: false }, [1], { maxBlockSize: 0 }), 'invalid-option', 'maxBlockSize');
+    expectNamError(() => build({ receptive_field: 1, bias: false }, [1], { maxBlockSize: NaN }), 'invalid-option', 'maxBlockSize');
+  });
+});
