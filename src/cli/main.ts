@@ -1,0 +1,51 @@
+/**
+ * The `nam-rig` command line: dispatches sub-commands and maps failures to exit codes
+ * (0 success, 2 bad input or usage with one clear line on stderr, 1 internal error).
+ */
+import { NamError } from '../dsp/nam/index.ts';
+import { WavError } from '../dsp/io/wav-error.ts';
+import { UsageError } from './args.ts';
+import { demoCommand } from './demo-command.ts';
+import { RENDER_USAGE, renderCommand } from './render-command.ts';
+
+const USAGE = ['usage: nam-rig <command> [options]', '', 'commands:', `  render   ${RENDER_USAGE.replace('usage: nam-rig render ', '')}`, '  demo     synthesise a DI clip and render it through the default model (npm start)'].join('\n');
+
+/** File-system errors caused by the user's paths count as bad input. */
+function isUserFileError(e: unknown): e is NodeJS.ErrnoException {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && ['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG'].includes(code);
+}
+
+export function runCli(argv: readonly string[]): number {
+  const log = (line: string): void => void process.stdout.write(line + '\n');
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'render':
+        renderCommand(rest, log);
+        return 0;
+      case 'demo':
+        demoCommand(rest, log);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof NamError || e instanceof WavError || e instanceof RangeError) {
+      process.stderr.write(`nam-rig: ${e.message}\n`);
+      return 2;
+    }
+    if (isUserFileError(e)) {
+      process.stderr.write(`nam-rig: cannot ${e.syscall ?? 'open'} ${e.path ?? 'file'}: ${e.code}\n`);
+      return 2;
+    }
+    process.stderr.write(`nam-rig: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
