@@ -38,6 +38,30 @@ export function fastSigmoid(x: number): number {
   return 0.5 * (fastTanh(x * 0.5) + 1);
 }
 
+// Eigen's float tanh (a 13/6 odd/even rational on [−7.9053, 7.9053], clamped outside): within
+// 2.7e-7 of tanh everywhere, i.e. float32 precision, at a third of Math.tanh's cost.
+const TANH_CLAMP = 7.90531110763549805;
+const TA1 = 4.89352455891786e-3;
+const TA3 = 6.37261928875436e-4;
+const TA5 = 1.48572235717979e-5;
+const TA7 = 5.12229709037114e-8;
+const TA9 = -8.60467152213735e-11;
+const TA11 = 2.00018790482477e-13;
+const TA13 = -2.76076847742355e-16;
+const TB0 = 4.89352518554385e-3;
+const TB2 = 2.26843463243900e-3;
+const TB4 = 1.18534705686654e-4;
+const TB6 = 1.19825839466702e-6;
+
+/** tanh to float32 precision (see above); NaN stays NaN. */
+export function preciseTanh(v: number): number {
+  const x = v > TANH_CLAMP ? TANH_CLAMP : v < -TANH_CLAMP ? -TANH_CLAMP : v;
+  const x2 = x * x;
+  const p = ((((((TA13 * x2 + TA11) * x2 + TA9) * x2 + TA7) * x2 + TA5) * x2 + TA3) * x2 + TA1) * x;
+  const q = ((TB6 * x2 + TB4) * x2 + TB2) * x2 + TB0;
+  return p / q;
+}
+
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
@@ -81,10 +105,16 @@ function tanhActivation(fast: boolean): Activation {
   return {
     name: 'Tanh',
     isIdentity: false,
-    scalar: Math.tanh,
+    scalar: preciseTanh,
     apply(buf, offset, n) {
       const end = offset + n;
-      for (let i = offset; i < end; i++) buf[i] = Math.tanh(buf[i]!);
+      for (let i = offset; i < end; i++) {
+        const v = buf[i]!;
+        const x = v > TANH_CLAMP ? TANH_CLAMP : v < -TANH_CLAMP ? -TANH_CLAMP : v;
+        const x2 = x * x;
+        const p = ((((((TA13 * x2 + TA11) * x2 + TA9) * x2 + TA7) * x2 + TA5) * x2 + TA3) * x2 + TA1) * x;
+        buf[i] = p / (((TB6 * x2 + TB4) * x2 + TB2) * x2 + TB0);
+      }
     },
   };
 }
