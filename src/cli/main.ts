@@ -4,6 +4,7 @@
  */
 import { NamError } from '../dsp/nam/index.ts';
 import { WavError } from '../dsp/io/wav-error.ts';
+import { ResampleError } from '../dsp/resample/index.ts';
 import { UsageError } from './args.ts';
 import { demoCommand } from './demo-command.ts';
 import { RENDER_USAGE, renderCommand } from './render-command.ts';
@@ -37,7 +38,7 @@ export function runCli(argv: readonly string[]): number {
         throw new UsageError(`unknown command "${command}"\n${USAGE}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof NamError || e instanceof WavError || e instanceof RangeError) {
+    if (e instanceof UsageError || e instanceof NamError || e instanceof WavError || e instanceof ResampleError) {
       process.stderr.write(`nam-rig: ${e.message}\n`);
       return 2;
     }

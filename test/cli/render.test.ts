@@ -75,6 +75,12 @@ describe('nam-rig render', () => {
     expect(cli('render', monoPath, c, '--raw', '--no-prewarm').status).toBe(0);
     const yc = decodeWav(new Uint8Array(readFileSync(c))).channels[0]!;
     expect(maxAbsDiff(ya.subarray(0, 64), yc.subarray(0, 64)).diff).toBeGreaterThan(0);
+    const d = join(dir, 'fast.wav');
+    expect(cli('render', monoPath, d, '--raw', '--fast-tanh').status).toBe(0);
+    const yd = decodeWav(new Uint8Array(readFileSync(d))).channels[0]!;
+    const fastDiff = maxAbsDiff(ya, yd).diff;
+    expect(fastDiff).toBeGreaterThan(0);
+    expect(fastDiff).toBeLessThan(0.05);
   });
 
   it('a 44.1 kHz input is resampled for the 48 kHz model and written back at 44.1 kHz', () => {
@@ -131,6 +137,14 @@ describe('nam-rig render with bad input exits 2 with one clear line', () => {
     const r = cli('render', monoPath, join(dir, 'x.wav'), '--model', bad);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('nam-rig: weights: this config needs 13802 values, the file has 13801');
+  });
+  it('a sample rate the resampler cannot bridge fails clearly instead of picking a wrong rate', () => {
+    const odd = join(dir, 'rate100.wav');
+    writeFileSync(odd, encodeWavPcm([new Float32Array(100)], 100, 16));
+    const r = cli('render', odd, join(dir, 'x.wav'));
+    expect(r.status).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/resample: 100 Hz to 48000 Hz is a ratio of 480/);
   });
   it('bad options', () => {
     for (const args of [['--block', '0'], ['--block', 'x'], ['--bogus'], []]) {

@@ -243,8 +243,8 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
 }
 
 /**
- * Mixes planar channels to one mono channel as their mean (sum times 1/channelCount), so a mono DI
- * duplicated on both channels of a stereo file keeps its level. A single channel is copied.
+ * Mixes planar channels to one mono channel by summing them, as the official NAM plugin does with a
+ * stereo input (so a mono DI duplicated on both channels arrives 6 dB hotter). A single channel is copied.
  */
 export function mixToMono(channels: readonly Float32Array[]): Float32Array {
   const count = channels.length;
@@ -255,11 +255,10 @@ export function mixToMono(channels: readonly Float32Array[]): Float32Array {
   }
   if (count === 1) return channels[0]!.slice();
   const out = new Float32Array(n);
-  const scale = 1 / count;
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let c = 0; c < count; c++) sum += channels[c]![i]!;
-    out[i] = sum * scale;
+    out[i] = sum;
   }
   return out;
 }

@@ -2,4 +2,4 @@
 export { resample } from './resample.ts';
 export { StreamingResampler } from './streaming-resampler.ts';
 export { PASSBAND_EDGE, STOPBAND_EDGE } from './polyphase-kernel.ts';
-export { MAX_SAMPLE_RATE, MAX_RATE_RATIO } from './rates.ts';
+export { MAX_SAMPLE_RATE, MAX_RATE_RATIO, ResampleError } from './rates.ts';

@@ -6,6 +6,14 @@
  * approximation with a denominator up to 2^24 (a timing error far below 1e-12 relative).
  */
 
+/** A sample rate, or a pair of rates, the resampler refuses (a user error, not a bug). */
+export class ResampleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResampleError';
+  }
+}
+
 export const MAX_SAMPLE_RATE = 1e6;
 /** Largest ratio between the two rates either way (the filter length grows with it). */
 export const MAX_RATE_RATIO = 256;
@@ -20,7 +28,7 @@ export interface RateStep {
 
 export function checkRate(name: string, rate: number): void {
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > MAX_SAMPLE_RATE) {
-    throw new Error(`resample: ${name} must be a finite number in (0, ${MAX_SAMPLE_RATE}] Hz, got ${String(rate)}`);
+    throw new ResampleError(`resample: ${name} must be a finite number in (0, ${MAX_SAMPLE_RATE}] Hz, got ${String(rate)}`);
   }
 }
 
@@ -29,7 +37,7 @@ export function checkRates(fromRate: number, toRate: number): void {
   checkRate('toRate', toRate);
   const ratio = Math.max(fromRate / toRate, toRate / fromRate);
   if (!(ratio <= MAX_RATE_RATIO)) {
-    throw new Error(`resample: ${fromRate} Hz to ${toRate} Hz is a ratio of ${ratio.toPrecision(4)}, more than ${MAX_RATE_RATIO} is not supported`);
+    throw new ResampleError(`resample: ${fromRate} Hz to ${toRate} Hz is a ratio of ${ratio.toPrecision(4)}, more than ${MAX_RATE_RATIO} is not supported`);
   }
 }
 
