@@ -125,11 +125,11 @@ export class ConvKernel {
           let a00 = b0, a01 = b0, a10 = b1, a11 = b1, a20 = b2, a21 = b2, a30 = b3, a31 = b3;
           let wp = wBase;
           let row = srcGroup + t;
-          for (let i = 0; i < inPer; i++) {
-            let p = row;
-            for (let k = 0; k < K; k++) {
-              const x0 = src[p]!;
-              const x1 = src[p + 1]!;
+          if (K === 1) {
+            // 1x1 convs (mixins, layer1x1, rechannels): no tap loop.
+            for (let i = 0; i < inPer; i++) {
+              const x0 = src[row]!;
+              const x1 = src[row + 1]!;
               const w0 = W[wp]!;
               const w1 = W[wp + 1]!;
               const w2 = W[wp + 2]!;
@@ -139,9 +139,27 @@ export class ConvKernel {
               a20 += w2 * x0; a21 += w2 * x1;
               a30 += w3 * x0; a31 += w3 * x1;
               wp += TILE;
-              p += d;
+              row += srcStride;
             }
-            row += srcStride;
+          } else {
+            for (let i = 0; i < inPer; i++) {
+              let p = row;
+              for (let k = 0; k < K; k++) {
+                const x0 = src[p]!;
+                const x1 = src[p + 1]!;
+                const w0 = W[wp]!;
+                const w1 = W[wp + 1]!;
+                const w2 = W[wp + 2]!;
+                const w3 = W[wp + 3]!;
+                a00 += w0 * x0; a01 += w0 * x1;
+                a10 += w1 * x0; a11 += w1 * x1;
+                a20 += w2 * x0; a21 += w2 * x1;
+                a30 += w3 * x0; a31 += w3 * x1;
+                wp += TILE;
+                p += d;
+              }
+              row += srcStride;
+            }
           }
           if (accumulate) {
             dst[d0 + t] += a00; dst[d0 + t + 1] += a01;
