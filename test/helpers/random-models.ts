@@ -63,7 +63,6 @@ export function randomModel(seed: number, kind: 'wavenet-a1' | 'wavenet-a2' | 'l
   const layers: Json[] = [];
   const weights: number[] = [];
   let prevChannels = 1;
-  let prevHead = 0;
   const arraysDesc: string[] = [];
   const channelsPlan = Array.from({ length: nArrays }, () => int(2, 12));
   for (let ai = 0; ai < nArrays; ai++) {
@@ -78,10 +77,6 @@ export function randomModel(seed: number, kind: 'wavenet-a1' | 'wavenet-a2' | 'l
     const groupsInput = a2 ? divisorOf(channels, zw) : 1;
     const head1x1 = a2 && r() < 0.4 ? { active: true, out_channels: int(1, 6), groups: 1 } : null;
     const headIn = head1x1 ? head1x1.out_channels : bottleneck;
-    // The next array's head accumulator must take this array's head output.
-    const nextHeadIn = ai < nArrays - 1 ? null : null;
-    void nextHeadIn;
-    const headSize = ai === nArrays - 1 ? 1 : 0; // fixed below once the next array is known
     const headKernel = a2 ? int(1, 3) : 1;
     const headBias = r() < 0.5;
     const activation = a2 && r() < 0.5 ? Array.from({ length: nLayers }, () => pick(acts)) : pick(acts);
@@ -109,11 +104,8 @@ export function randomModel(seed: number, kind: 'wavenet-a1' | 'wavenet-a2' | 'l
     (config as { _headIn: number })._headIn = headIn;
     (config as { _headKernel: number })._headKernel = headKernel;
     (config as { _headBias: boolean })._headBias = headBias;
-    void headSize;
     prevChannels = channels;
-    prevHead = headIn;
   }
-  void prevHead;
   // Head sizes: array i's head output feeds array i+1's head accumulator.
   for (let ai = 0; ai < nArrays; ai++) {
     const c = layers[ai] as Json & { _headIn: number; _headKernel: number; _headBias: boolean };

@@ -55,7 +55,7 @@ const TB6 = 1.19825839466702e-6;
 
 /** tanh to float32 precision (see above); NaN stays NaN. */
 export function preciseTanh(v: number): number {
-  const x = v > TANH_CLAMP ? TANH_CLAMP : v < -TANH_CLAMP ? -TANH_CLAMP : v;
+  const x = Math.min(Math.max(v, -TANH_CLAMP), TANH_CLAMP);
   const x2 = x * x;
   const p = ((((((TA13 * x2 + TA11) * x2 + TA9) * x2 + TA7) * x2 + TA5) * x2 + TA3) * x2 + TA1) * x;
   const q = ((TB6 * x2 + TB4) * x2 + TB2) * x2 + TB0;
@@ -109,8 +109,9 @@ function tanhActivation(fast: boolean): Activation {
     apply(buf, offset, n) {
       const end = offset + n;
       for (let i = offset; i < end; i++) {
-        const v = buf[i]!;
-        const x = v > TANH_CLAMP ? TANH_CLAMP : v < -TANH_CLAMP ? -TANH_CLAMP : v;
+        // Math.min/max keep x an unboxed double (a ?: mixing a module constant and a double can
+        // make V8 box every sample).
+        const x = Math.min(Math.max(buf[i]!, -TANH_CLAMP), TANH_CLAMP);
         const x2 = x * x;
         const p = ((((((TA13 * x2 + TA11) * x2 + TA9) * x2 + TA7) * x2 + TA5) * x2 + TA3) * x2 + TA1) * x;
         buf[i] = p / (((TB6 * x2 + TB4) * x2 + TB2) * x2 + TB0);
