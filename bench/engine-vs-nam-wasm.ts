@@ -11,21 +11,28 @@
  *   --heap-seconds S       audio processed for the heap/GC measurement (default 30)
  *
  * For every model × block size (a "case"):
- * 1. Load time: parse + build + prewarm, median (and first, i.e. cold) of `--loads` loads. Ours is
- *    `parseNam` + `createNamModel`; nam-wasm is `_nam_loadModel` (C++ JSON parse, build, prewarm) into an
- *    already instantiated emscripten module (instantiation is a one-off per page, reported apart).
- * 2. Agreement: fresh instances process the first second of the signal; we print max |ours − nam-wasm|
- *    relative to nam-wasm's peak. nam-wasm uses the core's fast tanh (test/bench/nam-wasm-runner.test.ts),
- *    so ours with `fastTanh: true` should agree to ~1e-4 and ours with std tanh differs by ~1e-2.
- * 3. Speed, in two phases, each alternating ours, nam-wasm, ours, nam-wasm … (`--runs` each, after a
- *    warm-up, `global.gc()` before every run): phase "fast tanh" pairs ours with `fastTanh: true` (as the
- *    plugin runs, and like nam-wasm), phase "std tanh" ours with `fastTanh: false`. Each run processes
- *    `--seconds` of a synthesized guitar-like signal in blocks of exactly the block size, through
- *    pre-made subarray views, so the loop itself allocates nothing. Real-time factor (RTF) = audio
- *    seconds / wall seconds; "ours/nam-wasm" > 1 means ours is faster.
- * 4. Heap: after `global.gc()`, heapUsed before and after processing `--heap-seconds` (no GC forced in
- *    between), and the GCs a PerformanceObserver saw meanwhile. nam-wasm's state lives in wasm memory,
- *    outside the JS heap; its numbers show only the JS glue.
+ * 1. nam-wasm is loaded into a fresh emscripten instance: load time = `_nam_loadModel` (C++ JSON parse,
+ *    build, prewarm), median (and first, i.e. cold) of `--loads` loads; instantiation is a one-off per
+ *    page and reported apart. A fresh nam-wasm model processes the first second of the signal as the
+ *    agreement reference.
+ * 2. Then one phase per tanh mode of ours — "fast" (`fastTanh: true`, as the plugin runs and as nam-wasm
+ *    does: see test/bench/nam-wasm-runner.test.ts), then "std" (`fastTanh: false`). A phase is complete
+ *    before the next mode's model exists, so JIT feedback from the other activation cannot leak into
+ *    the fast-tanh numbers. In each phase:
+ *    - load time of ours: `parseNam` + `createNamModel` (models are created prewarmed);
+ *    - agreement: a fresh model processes the first second; max |ours − nam-wasm| / nam-wasm's peak
+ *      (~1e-6 expected for fast tanh, ~1e-2 for std tanh);
+ *    - speed: warm-up, then `--runs` runs alternating ours, nam-wasm, ours, nam-wasm …, `global.gc()`
+ *      before each; a run processes `--seconds` of a synthesized guitar-like signal in blocks of exactly
+ *      the block size through pre-made subarray views (the loop allocates nothing). Real-time factor
+ *      (RTF) = audio seconds / wall seconds; "ours/nam-wasm" > 1 means ours is faster;
+ *    - heap: after `global.gc()`, heapUsed before and after processing `--heap-seconds` (no GC forced
+ *      in between), and the GCs (by kind) a PerformanceObserver saw meanwhile. nam-wasm's (measured in
+ *      the first phase) lives in wasm memory, outside the JS heap: its numbers show only the JS glue
+ *      and the GCs V8 schedules on its own (now and then one major GC plus incremental marking, with
+ *      no heap growth, for either contender).
+ *
+ * Cases run one after another in this process and share its JIT state.
  *
  * Tables go to stdout; progress goes to stderr.
  */
