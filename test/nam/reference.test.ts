@@ -55,7 +55,7 @@ describe('NeuralAmpModelerCore reference outputs', () => {
       for (const o of referenceOutputs(c)) {
         const prewarm = o.prewarm === 'exact';
         const fastTanh = o.fast_tanh === true;
-        const blocks: (number | 'random')[] = o.file === 'output_b64.f32' ? [1, 64, 128, 4096, 'random'] : [64];
+        const blocks: (number | 'random')[] = [1, 64, 128, 4096, 'random'];
         for (const block of blocks) {
           it(`${o.file} at block ${block}`, () => {
             const expected = readReferenceOutput(c, o.file);
