@@ -22,6 +22,11 @@ export class Conv1d {
   /** Past samples a tap may reach: (K−1)·dilation. */
   readonly reach: number;
   private writePos: number;
+  /**
+   * Steady-state priming (for one-step exact prewarm): while set, `process` first fills every
+   * channel's past with that channel's incoming sample, as if it had been constant forever.
+   */
+  steady = false;
 
   constructor(shape: ConvShape, weights: Float32Array, maxBlockSize: number) {
     this.kernel = new ConvKernel(shape, weights);
@@ -61,6 +66,9 @@ export class Conv1d {
     }
     const pos = this.writePos;
     const sd = src.data;
+    if (this.steady) {
+      for (let c = 0; c < channels; c++) h.fill(sd[src.offset + c * src.stride]!, c * cap, c * cap + pos);
+    }
     for (let c = 0; c < channels; c++) {
       const s = src.offset + c * src.stride;
       const d = c * cap + pos;

@@ -20,6 +20,11 @@ export interface NamDsp {
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], n: number): void;
   /** Back to the state right after load (histories zeroed; LSTM back to its exported h0/c0). */
   reset(): void;
+  /**
+   * Optional: puts the model, in one step, in exactly the state `prewarmSamples` zeros would leave
+   * it in (feed-forward models reach a constant steady state). Returns false when not possible.
+   */
+  prewarmSteadyState?(): boolean;
 }
 
 export interface BuildOptions {

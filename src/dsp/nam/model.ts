@@ -94,7 +94,8 @@ class MonoModel implements NamModel {
 
   reset(): void {
     this.dsp.reset();
-    if (!this.prewarm) return;
+    if (!this.prewarm || this.prewarmSamples === 0) return;
+    if (this.dsp.prewarmSteadyState?.()) return;
     this.inBuf.fill(0);
     for (let left = this.prewarmSamples; left > 0; left -= this.maxBlockSize) {
       this.dsp.process(this.ins, this.outs, Math.min(left, this.maxBlockSize));

@@ -55,6 +55,11 @@ export class LayerArray {
     this.headRechannel.reset();
   }
 
+  setSteady(on: boolean): void {
+    for (const l of this.layers) l.setSteady(on);
+    this.headRechannel.steady = on;
+  }
+
   process(inputs: PlanarView, cond: PlanarView, prevHead: PlanarView | null, n: number): void {
     const x = this.x.all;
     const acc = this.headAcc.all;

@@ -98,6 +98,10 @@ export class WaveNetLayer {
     this.conv.reset();
   }
 
+  setSteady(on: boolean): void {
+    this.conv.steady = on;
+  }
+
   /**
    * x: this layer's input (channels); cond: the condition; headAcc: the array's head accumulator;
    * next: where x_next is written (may be x itself).

@@ -43,6 +43,8 @@ class WaveNet implements NamDsp {
   private readonly conditionOutputs: Float32Array[];
   private readonly inputRows: Float32Array[];
   private readonly scaled: Planar | null;
+  private readonly zeroRows: Float32Array[];
+  private readonly scratchOut: Float32Array[];
 
   constructor(
     private readonly arrays: LayerArray[],
@@ -66,6 +68,8 @@ class WaveNet implements NamDsp {
       this.conditionOutputs = [];
     }
     this.scaled = postHead ? new Planar(last.spec.headSize, maxBlockSize) : null;
+    this.zeroRows = Array.from({ length: inChannels }, () => new Float32Array(1));
+    this.scratchOut = Array.from({ length: this.numOutputChannels }, () => new Float32Array(1));
     this.prewarmSamples = (conditionDsp ? conditionDsp.prewarmSamples : 1) + arrays.reduce((s, a) => s + a.receptiveField, 0) + (postHead ? postHead.receptiveField : 0);
   }
 
@@ -73,6 +77,30 @@ class WaveNet implements NamDsp {
     for (const a of this.arrays) a.reset();
     this.postHead?.reset();
     this.conditionDsp?.reset();
+  }
+
+  /** Steady priming reaches through a condition_dsp only when it is a WaveNet too. */
+  setSteady(on: boolean): boolean {
+    if (this.conditionDsp && !(this.conditionDsp instanceof WaveNet && this.conditionDsp.setSteady(on))) return false;
+    for (const a of this.arrays) a.setSteady(on);
+    this.postHead?.setSteady(on);
+    return true;
+  }
+
+  /**
+   * Exact prewarm in one sample: a feed-forward WaveNet fed zeros settles, layer by layer, to
+   * constant signals. Priming every history with its incoming (constant) value and running one
+   * zero sample gives bit for bit the state `prewarmSamples` zeros give, in microseconds.
+   */
+  prewarmSteadyState(): boolean {
+    if (!this.setSteady(true)) {
+      this.setSteady(false);
+      return false;
+    }
+    for (const row of this.zeroRows) row[0] = 0;
+    this.process(this.zeroRows, this.scratchOut, 1);
+    this.setSteady(false);
+    return true;
   }
 
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], n: number): void {

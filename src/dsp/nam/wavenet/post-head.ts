@@ -40,6 +40,10 @@ export class PostStackHead {
     for (const c of this.convs) c.reset();
   }
 
+  setSteady(on: boolean): void {
+    for (const c of this.convs) c.steady = on;
+  }
+
   /** Processes `work` (modified in place by the first activation). */
   process(work: PlanarView, n: number): void {
     const act = this.spec.activation;
