@@ -10,7 +10,9 @@ status=$?
 if [ -f "$report" ]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const failed = r.numFailedTests + (r.numRuntimeErrorTests || 0);
+    // An unhandled error fails the run even when every test passed: count it as one failure.
+    const errors = r.success === false && r.numFailedTests === 0 ? 1 : 0;
+    const failed = r.numFailedTests + errors;
     const skipped = r.numPendingTests + r.numTodoTests;
     console.log(`${r.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   ' "$report"
