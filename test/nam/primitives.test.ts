@@ -8,6 +8,15 @@ import { ConvKernel, convWeightCount, type ConvShape } from '../../src/dsp/nam/c
 import { Conv1d } from '../../src/dsp/nam/conv1d.ts';
 import { Film } from '../../src/dsp/nam/film.ts';
 import { Planar } from '../../src/dsp/nam/planar.ts';
+import { jsCompute, type Compute } from '../../src/dsp/nam/compute.ts';
+import { createSimdCompute } from '../../src/dsp/nam/simd/simd-compute.ts';
+
+/** Both kernel paths: plain TypeScript, and WebAssembly SIMD in a generous arena. */
+const computes: [string, (block: number) => Compute][] = [
+  ['js', (block) => jsCompute(block)],
+  ['simd', (block) => createSimdCompute(block, 32 * 2 ** 20, false)],
+];
+
 import { fastTanh, parseActivation, preciseTanh } from '../../src/dsp/nam/activations.ts';
 
 function rng(seed: number): () => number {
@@ -47,7 +56,7 @@ const shapes: ConvShape[] = [
   { inChannels: 1, outChannels: 5, kernelSize: 15, dilation: 13, groups: 1, bias: true },
 ];
 
-describe('Conv1d against a naive convolution', () => {
+describe.each(computes)('Conv1d against a naive convolution (%s kernels)', (_name, makeCompute) => {
   for (const s of shapes) {
     it(`${s.inChannels}→${s.outChannels} k${s.kernelSize} d${s.dilation} g${s.groups}${s.bias ? ' bias' : ''}`, () => {
       const r = rng(s.inChannels * 131 + s.kernelSize);
@@ -56,16 +65,18 @@ describe('Conv1d against a naive convolution', () => {
       const x = Array.from({ length: s.inChannels }, () => Float32Array.from({ length: n }, r));
       const expected = naiveConv(s, w, x, n);
       for (const block of [1, 7, 64, 512]) {
-        const conv = new Conv1d(s, w, block);
-        const inBuf = new Planar(s.inChannels, block);
-        const outBuf = new Planar(s.outChannels, block);
+        const compute = makeCompute(block);
+        const conv = new Conv1d(s, w, compute, compute.ops);
+        const inBuf = new Planar(s.inChannels, compute);
+        const outBuf = new Planar(s.outChannels, compute);
+        const st = compute.stride;
         let worst = 0;
         for (let start = 0; start < n; start += block) {
           const m = Math.min(block, n - start);
-          for (let c = 0; c < s.inChannels; c++) for (let t = 0; t < m; t++) inBuf.data[c * block + t] = x[c]![start + t]!;
+          for (let c = 0; c < s.inChannels; c++) for (let t = 0; t < m; t++) inBuf.data[c * st + t] = x[c]![start + t]!;
           conv.process(inBuf.all, outBuf.all, m);
           for (let o = 0; o < s.outChannels; o++) {
-            for (let t = 0; t < m; t++) worst = Math.max(worst, Math.abs(outBuf.data[o * block + t]! - expected[o]![start + t]!));
+            for (let t = 0; t < m; t++) worst = Math.max(worst, Math.abs(outBuf.data[o * st + t]! - expected[o]![start + t]!));
           }
         }
         expect(worst, `block ${block}`).toBeLessThan(2e-6);
@@ -86,18 +97,19 @@ describe('Conv1d against a naive convolution', () => {
   });
 });
 
-describe('FiLM', () => {
+describe.each(computes)('FiLM (%s kernels)', (_name, makeCompute) => {
   it('out = in · scale + shift, scale rows before shift rows', () => {
+    const compute = makeCompute(8);
     const r = rng(9);
     const cond = 2;
     const dim = 3;
     const w = Float32Array.from({ length: cond * 2 * dim + 2 * dim }, r);
-    const film = new Film(cond, dim, true, 1, w, 8);
-    const x = new Planar(dim, 8);
-    const c = new Planar(cond, 8);
+    const film = new Film(cond, dim, true, 1, w, compute, compute.ops);
+    const x = new Planar(dim, compute);
+    const c = new Planar(cond, compute);
     x.data.forEach((_, i) => (x.data[i] = r()));
     c.data.forEach((_, i) => (c.data[i] = r()));
-    const out = new Planar(dim, 8);
+    const out = new Planar(dim, compute);
     film.process(x.all, c.all, out.all, 8);
     for (let ch = 0; ch < dim; ch++) {
       for (let t = 0; t < 8; t++) {

@@ -4,7 +4,8 @@
  * 1, 64, 128 and 4096 and with random chunking. Tolerance: 1e-5 + 1e-4 · max_abs.
  */
 import { describe, expect, it } from 'vitest';
-import { createNamModel, parseNam } from '../../src/dsp/nam/index.ts';
+import { createNamModel, parseNam, type KernelChoice } from '../../src/dsp/nam/index.ts';
+import { simdSupported } from '../../src/dsp/nam/simd/kernels.ts';
 import {
   loadReferenceCase,
   maxAbsDiff,
@@ -27,9 +28,10 @@ function* randomChunks(total: number, seed: number): Generator<[number, number]>
   }
 }
 
-function render(text: string, opts: { block: number; prewarm: boolean; fastTanh: boolean; chunking?: 'fixed' | 'random' }): Float32Array {
+function render(text: string, opts: { block: number; prewarm: boolean; fastTanh: boolean; chunking?: 'fixed' | 'random'; kernels: KernelChoice }): Float32Array {
   const input = referenceInput();
-  const model = createNamModel(parseNam(text), { maxBlockSize: opts.chunking === 'random' ? 700 : opts.block, fastTanh: opts.fastTanh, prewarm: opts.prewarm });
+  const model = createNamModel(parseNam(text), { maxBlockSize: opts.chunking === 'random' ? 700 : opts.block, fastTanh: opts.fastTanh, prewarm: opts.prewarm, kernels: opts.kernels });
+  expect(model.kernels).toBe(opts.kernels);
   const out = new Float32Array(input.length);
   if (opts.chunking === 'random') {
     for (const [start, n] of randomChunks(input.length, 12345)) model.process(input.subarray(start, start + n), out.subarray(start, start + n));
@@ -43,10 +45,12 @@ function render(text: string, opts: { block: number; prewarm: boolean; fastTanh:
 }
 
 const cases = referenceCaseNames();
+const kernelPaths: KernelChoice[] = simdSupported() ? ['js', 'simd'] : ['js'];
 
-describe('NeuralAmpModelerCore reference outputs', () => {
-  it('finds the shared reference cases', () => {
+describe.each(kernelPaths)('NeuralAmpModelerCore reference outputs (%s kernels)', (kernels) => {
+  it('finds the shared reference cases, and this runtime has WebAssembly SIMD', () => {
     expect(cases.length).toBeGreaterThanOrEqual(15);
+    expect(simdSupported()).toBe(true);
   });
 
   for (const name of cases) {
@@ -59,7 +63,7 @@ describe('NeuralAmpModelerCore reference outputs', () => {
         for (const block of blocks) {
           it(`${o.file} at block ${block}`, () => {
             const expected = readReferenceOutput(c, o.file);
-            const actual = render(c.modelText, { block: block === 'random' ? 0 : block, prewarm, fastTanh, chunking: block === 'random' ? 'random' : 'fixed' });
+            const actual = render(c.modelText, { block: block === 'random' ? 0 : block, prewarm, fastTanh, chunking: block === 'random' ? 'random' : 'fixed', kernels });
             const { diff, at } = maxAbsDiff(actual, expected);
             const tol = referenceTolerance(o.max_abs);
             expect(diff, `max diff ${diff} at sample ${at} (tolerance ${tol})`).toBeLessThanOrEqual(tol);

@@ -14,6 +14,8 @@ export interface Activation {
   readonly name: string;
   /** True when the activation is the identity (lets callers skip the pass). */
   readonly isIdentity: boolean;
+  /** Numeric parameters, for kernels that re-implement it (LeakyReLU: slope; PReLU: slopes; LeakyHardtanh: min, max, min slope, max slope). */
+  readonly params: readonly number[];
   apply(buf: Float32Array, offset: number, n: number, channel: number): void;
   /** Scalar form, for per-sample code paths (LSTM gates, tests). */
   scalar(x: number, channel: number): number;
@@ -74,13 +76,14 @@ type ApplyFn = (buf: Float32Array, offset: number, n: number, channel: number) =
  * function per sample: a call that V8 does not inline returns its double boxed, which allocates
  * on the audio path.
  */
-function make(name: string, scalar: ScalarFn, apply: ApplyFn): Activation {
-  return { name, isIdentity: false, scalar, apply };
+function make(name: string, scalar: ScalarFn, apply: ApplyFn, params: readonly number[] = []): Activation {
+  return { name, isIdentity: false, scalar, apply, params };
 }
 
 export const IDENTITY: Activation = {
   name: 'Identity',
   isIdentity: true,
+  params: [],
   scalar: (x) => x,
   apply() {},
 };
@@ -90,6 +93,7 @@ function tanhActivation(fast: boolean): Activation {
     return {
       name: 'Fasttanh',
       isIdentity: false,
+      params: [],
       scalar: fastTanh,
       apply(buf, offset, n) {
         const end = offset + n;
@@ -105,6 +109,7 @@ function tanhActivation(fast: boolean): Activation {
   return {
     name: 'Tanh',
     isIdentity: false,
+    params: [],
     scalar: preciseTanh,
     apply(buf, offset, n) {
       const end = offset + n;
@@ -124,6 +129,7 @@ function sigmoidActivation(): Activation {
   return {
     name: 'Sigmoid',
     isIdentity: false,
+    params: [],
     scalar: sigmoid,
     apply(buf, offset, n) {
       const end = offset + n;
@@ -218,7 +224,7 @@ export function parseActivation(spec: Json | undefined, path: string, ctx: Activ
           const x = b[i]!;
           if (!(x > 0)) b[i] = slope * x;
         }
-      });
+      }, [slope]);
     }
     case 'PReLU': {
       const many = params['negative_slopes'];
@@ -244,7 +250,7 @@ export function parseActivation(spec: Json | undefined, path: string, ctx: Activ
           const x = b[i]!;
           if (!(x > 0)) b[i] = slope * x;
         }
-      });
+      }, Array.from(slopes));
     }
     case 'Sigmoid':
       return sigmoidActivation();
@@ -277,6 +283,7 @@ export function parseActivation(spec: Json | undefined, path: string, ctx: Activ
             else if (x > maxVal) b[i] = (x - maxVal) * maxSlope + maxVal;
           }
         },
+        [minVal, maxVal, minSlope, maxSlope],
       );
     }
     case 'Softsign':

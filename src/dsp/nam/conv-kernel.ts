@@ -38,7 +38,13 @@ export function convWeightCount(s: ConvShape): number {
   return s.outChannels * (s.inChannels / s.groups) * s.kernelSize + (s.bias ? s.outChannels : 0);
 }
 
-export class ConvKernel {
+/** What every conv implementation offers (the plain `ConvKernel` below, or the SIMD one). */
+export interface ConvRunner {
+  readonly shape: ConvShape;
+  run(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, n: number, accumulate: boolean): void;
+}
+
+export class ConvKernel implements ConvRunner {
   readonly shape: ConvShape;
   private readonly inPerGroup: number;
   private readonly outPerGroup: number;

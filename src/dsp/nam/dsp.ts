@@ -9,6 +9,7 @@
  * - output buffers may be the same arrays as the inputs only when `inPlaceSafe` is true.
  */
 import type { ConfigReader } from './config-reader.ts';
+import type { Compute } from './compute.ts';
 import { NamError } from './errors.ts';
 
 export interface NamDsp {
@@ -34,6 +35,8 @@ export interface BuildOptions {
   slim: number;
   /** Model sample rate (for architectures whose prewarm is a duration, e.g. LSTM's 0.5 s). */
   sampleRate: number;
+  /** Where buffers live and which kernels run (plain TypeScript when absent). */
+  compute?: Compute;
 }
 
 export interface BuildInput {

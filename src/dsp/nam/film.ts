@@ -9,6 +9,8 @@
 import { Conv1x1 } from './conv1d.ts';
 import { Planar, type PlanarView } from './planar.ts';
 import { convWeightCount } from './conv-kernel.ts';
+import type { Compute } from './compute.ts';
+import type { PlanarOps } from './planar-ops.ts';
 
 export interface FilmSpec {
   active: boolean;
@@ -30,29 +32,16 @@ export class Film {
     private readonly shift: boolean,
     groups: number,
     weights: Float32Array,
-    maxBlockSize: number,
+    compute: Compute,
+    private readonly ops: PlanarOps,
   ) {
     const out = (shift ? 2 : 1) * dim;
-    this.conv = new Conv1x1({ inChannels: conditionDim, outChannels: out, groups, bias: true }, weights);
-    this.scaleShift = new Planar(out, maxBlockSize);
+    this.conv = new Conv1x1({ inChannels: conditionDim, outChannels: out, groups, bias: true }, weights, compute);
+    this.scaleShift = new Planar(out, compute);
   }
 
   process(input: PlanarView, condition: PlanarView, output: PlanarView, n: number): void {
     this.conv.process(condition, this.scaleShift.all, n);
-    const ss = this.scaleShift.data;
-    const sStride = this.scaleShift.stride;
-    const shiftBase = this.dim * sStride;
-    const a = input.data;
-    const o = output.data;
-    for (let c = 0; c < this.dim; c++) {
-      const ip = input.offset + c * input.stride;
-      const op = output.offset + c * output.stride;
-      const sp = c * sStride;
-      if (this.shift) {
-        for (let t = 0; t < n; t++) o[op + t] = a[ip + t]! * ss[sp + t]! + ss[shiftBase + sp + t]!;
-      } else {
-        for (let t = 0; t < n; t++) o[op + t] = a[ip + t]! * ss[sp + t]!;
-      }
-    }
+    this.ops.film(input, this.scaleShift.all, output, this.shift, n);
   }
 }

@@ -13,6 +13,12 @@ import type { ArchitectureRegistry, NamDsp } from './dsp.ts';
 import { NamError } from './errors.ts';
 import { parseNam, type NamFile, type NamMetadata } from './file.ts';
 import { buildDsp, createDefaultRegistry } from './registry.ts';
+import { jsCompute } from './compute.ts';
+import { relaxedSimdSupported, simdSupported } from './simd/kernels.ts';
+import { countingCompute, createSimdCompute } from './simd/simd-compute.ts';
+
+/** Which kernels run the model: plain TypeScript, WebAssembly SIMD, or SIMD with relaxed fused multiply-add. */
+export type KernelChoice = 'js' | 'simd' | 'relaxed-simd';
 
 export interface NamModelOptions {
   /** Largest block the host will pass at once (1..65536). */
@@ -23,6 +29,11 @@ export interface NamModelOptions {
   slim?: number;
   /** Feed the exact prewarm on creation and reset (default true). */
   prewarm?: boolean;
+  /**
+   * Kernels: 'auto' (default) picks relaxed SIMD, else SIMD, else plain TypeScript, by what the
+   * runtime supports; a named choice that the runtime lacks falls back the same way.
+   */
+  kernels?: 'auto' | KernelChoice;
   registry?: ArchitectureRegistry;
 }
 
@@ -35,6 +46,8 @@ export interface NamModel {
   readonly metadata: NamMetadata;
   readonly architecture: string;
   readonly version: string;
+  /** The kernels this model runs on. */
+  readonly kernels: KernelChoice;
   /** output[i] = model(input)[i] for every i; any length; may be in place. */
   process(input: Float32Array, output: Float32Array): void;
   reset(): void;
@@ -57,6 +70,7 @@ class MonoModel implements NamModel {
     private readonly file: NamFile,
     readonly maxBlockSize: number,
     private readonly prewarm: boolean,
+    readonly kernels: KernelChoice,
   ) {
     this.prewarmSamples = dsp.prewarmSamples;
     this.receptiveField = dsp.prewarmSamples;
@@ -86,7 +100,11 @@ class MonoModel implements NamModel {
     const outBuf = this.outBuf;
     for (let start = 0; start < total; start += this.maxBlockSize) {
       const n = Math.min(this.maxBlockSize, total - start);
-      for (let t = 0; t < n; t++) inBuf[t] = input[start + t]!;
+      for (let t = 0; t < n; t++) {
+        // WebAssembly cannot flush denormals to zero: drop vanishing input before it reaches the kernels.
+        const v = input[start + t]!;
+        inBuf[t] = v > -1e-30 && v < 1e-30 ? 0 : v;
+      }
       this.dsp.process(this.ins, this.outs, n);
       for (let t = 0; t < n; t++) output[start + t] = outBuf[t]!;
     }
@@ -112,9 +130,25 @@ export function createNamModel(fileOrText: NamFile | string, options: NamModelOp
   const slim = options.slim ?? 1;
   if (!(slim >= 0 && slim <= 1)) throw new NamError('invalid-option', 'slim', `must be between 0 and 1, got ${slim}`);
   const registry = options.registry ?? (sharedRegistry ??= createDefaultRegistry());
-  const dsp = buildDsp(file, { maxBlockSize, fastTanh: options.fastTanh ?? false, slim, sampleRate: file.sampleRate }, registry);
+  const kernels = resolveKernels(options.kernels ?? 'auto');
+  const base = { maxBlockSize, fastTanh: options.fastTanh ?? false, slim, sampleRate: file.sampleRate };
+  let dsp: NamDsp;
+  if (kernels === 'js') {
+    dsp = buildDsp(file, { ...base, compute: jsCompute(maxBlockSize) }, registry);
+  } else {
+    // Two passes: measure the memory the SIMD build needs, then build into memory of that size.
+    const counter = countingCompute(maxBlockSize);
+    buildDsp(file, { ...base, compute: counter }, registry);
+    dsp = buildDsp(file, { ...base, compute: createSimdCompute(maxBlockSize, counter.bytes, kernels === 'relaxed-simd') }, registry);
+  }
   if (dsp.numInputChannels !== 1 || dsp.numOutputChannels !== 1) {
     throw new NamError('unsupported-feature', 'config', `nam-rig plays mono models; this one has ${dsp.numInputChannels} inputs and ${dsp.numOutputChannels} outputs`);
   }
-  return new MonoModel(dsp, file, maxBlockSize, options.prewarm ?? true);
+  return new MonoModel(dsp, file, maxBlockSize, options.prewarm ?? true, kernels);
+}
+
+function resolveKernels(wanted: 'auto' | KernelChoice): KernelChoice {
+  if (wanted === 'js') return 'js';
+  if (wanted !== 'simd' && relaxedSimdSupported()) return 'relaxed-simd';
+  return simdSupported() ? 'simd' : 'js';
 }

@@ -1,17 +1,23 @@
 /**
  * A planar multi-channel block buffer: channel c's samples live at `data[c·stride + t]`.
- * Allocated once at load with `stride = maxBlockSize`; every layer passes these around.
+ * Allocated once at load from the model's `Compute` (channel count padded to a multiple of 4 and
+ * stride a multiple of 8, so SIMD kernels may write whole tiles); every layer passes these around.
  */
+import { roundUp, type Compute } from './compute.ts';
+
 export class Planar {
   readonly data: Float32Array;
+  readonly stride: number;
   /** A view of every channel (made once, so the audio path never allocates one). */
   readonly all: PlanarView;
 
   constructor(
     readonly channels: number,
-    readonly stride: number,
+    compute: Compute,
   ) {
-    this.data = new Float32Array(channels * stride);
+    this.stride = compute.stride;
+    // +4 rows: a grouped SIMD conv's last 4-channel tile may run past the real channels.
+    this.data = compute.floats((roundUp(channels, 4) + 4) * this.stride);
     this.all = this.rows(0, channels);
   }
 
@@ -27,26 +33,4 @@ export interface PlanarView {
   readonly offset: number;
   readonly stride: number;
   readonly channels: number;
-}
-
-/** dst[c][t] = src[c][t] for the first n samples of every channel. */
-export function copyPlanar(src: PlanarView, dst: PlanarView, n: number): void {
-  const a = src.data;
-  const b = dst.data;
-  for (let c = 0; c < src.channels; c++) {
-    const s = src.offset + c * src.stride;
-    const d = dst.offset + c * dst.stride;
-    for (let t = 0; t < n; t++) b[d + t] = a[s + t]!;
-  }
-}
-
-/** dst[c][t] += src[c][t]. */
-export function addPlanar(src: PlanarView, dst: PlanarView, n: number): void {
-  for (let c = 0; c < src.channels; c++) {
-    const s = src.offset + c * src.stride;
-    const d = dst.offset + c * dst.stride;
-    const a = src.data;
-    const b = dst.data;
-    for (let t = 0; t < n; t++) b[d + t] += a[s + t]!;
-  }
 }

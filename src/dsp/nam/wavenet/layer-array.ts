@@ -9,7 +9,9 @@
  */
 import { Conv1d, Conv1x1 } from '../conv1d.ts';
 import { convWeightCount } from '../conv-kernel.ts';
-import { Planar, copyPlanar, type PlanarView } from '../planar.ts';
+import { Planar, type PlanarView } from '../planar.ts';
+import type { Compute } from '../compute.ts';
+import type { PlanarOps } from '../planar-ops.ts';
 import type { WeightReader } from '../weights.ts';
 import { headInputWidth, type LayerArraySpec } from './config.ts';
 import { WaveNetLayer } from './layer.ts';
@@ -26,11 +28,12 @@ export class LayerArray {
   constructor(
     readonly spec: LayerArraySpec,
     weights: WeightReader,
-    maxBlock: number,
+    compute: Compute,
+    private readonly ops: PlanarOps,
   ) {
     const rs = { inChannels: spec.inputSize, outChannels: spec.channels, groups: 1, bias: false };
-    this.rechannel = new Conv1x1(rs, weights.take(convWeightCount({ ...rs, kernelSize: 1, dilation: 1 })));
-    this.layers = spec.layers.map((l) => new WaveNetLayer(spec, l, weights, maxBlock));
+    this.rechannel = new Conv1x1(rs, weights.take(convWeightCount({ ...rs, kernelSize: 1, dilation: 1 })), compute);
+    this.layers = spec.layers.map((l) => new WaveNetLayer(spec, l, weights, compute, ops));
     const hs = {
       inChannels: headInputWidth(spec),
       outChannels: spec.headSize,
@@ -39,10 +42,10 @@ export class LayerArray {
       groups: 1,
       bias: spec.headBias,
     };
-    this.headRechannel = new Conv1d(hs, weights.take(convWeightCount(hs)), maxBlock);
-    this.x = new Planar(spec.channels, maxBlock);
-    this.headAcc = new Planar(headInputWidth(spec), maxBlock);
-    this.headOut = new Planar(spec.headSize, maxBlock);
+    this.headRechannel = new Conv1d(hs, weights.take(convWeightCount(hs)), compute, ops);
+    this.x = new Planar(spec.channels, compute);
+    this.headAcc = new Planar(headInputWidth(spec), compute);
+    this.headOut = new Planar(spec.headSize, compute);
   }
 
   /** Samples of history this array needs: Σ dilation·(k−1) + (head kernel − 1)·head dilation. */
@@ -65,7 +68,7 @@ export class LayerArray {
     const acc = this.headAcc.all;
     this.rechannel.process(inputs, x, n);
     if (prevHead) {
-      copyPlanar(prevHead, acc, n);
+      this.ops.copy(prevHead, acc, n);
     } else {
       for (let c = 0; c < acc.channels; c++) this.headAcc.data.fill(0, c * acc.stride, c * acc.stride + n);
     }

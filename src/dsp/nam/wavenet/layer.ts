@@ -19,7 +19,9 @@
  */
 import { Conv1d, Conv1x1 } from '../conv1d.ts';
 import { Film } from '../film.ts';
-import { Planar, addPlanar, copyPlanar, type PlanarView } from '../planar.ts';
+import { Planar, type PlanarView } from '../planar.ts';
+import type { Compute } from '../compute.ts';
+import type { PlanarOps } from '../planar-ops.ts';
 import type { WeightReader } from '../weights.ts';
 import { convWeightCount, type ConvShape } from '../conv-kernel.ts';
 import { filmWidth, zWidth, FILM_SLOTS, type FilmSlot, type LayerArraySpec, type LayerSpec } from './config.ts';
@@ -44,7 +46,8 @@ export class WaveNetLayer {
   private readonly actRows: PlanarView; // top B rows of z
   private readonly filmedX: PlanarView;
   private readonly mixinScratch: PlanarView;
-  private readonly bottleneck: number;
+  private readonly zBottom: PlanarView; // bottom B rows of z (gated/blended)
+  private readonly preScratch: PlanarView; // pre-activation top rows (blended)
   private readonly activation: Activation;
   private readonly secondary: Activation;
 
@@ -52,42 +55,44 @@ export class WaveNetLayer {
     a: LayerArraySpec,
     private readonly spec: LayerSpec,
     weights: WeightReader,
-    maxBlock: number,
+    compute: Compute,
+    private readonly ops: PlanarOps,
   ) {
     const B = a.bottleneck;
-    this.bottleneck = B;
     this.zw = zWidth(a, spec);
     this.activation = spec.activation;
     this.secondary = spec.secondary;
     const convShape: ConvShape = { inChannels: a.channels, outChannels: this.zw, kernelSize: spec.kernelSize, dilation: spec.dilation, groups: a.groupsInput, bias: true };
-    this.conv = new Conv1d(convShape, takeConv(weights, convShape), maxBlock);
+    this.conv = new Conv1d(convShape, takeConv(weights, convShape), compute, ops);
     const mixinShape = { inChannels: a.conditionSize, outChannels: this.zw, groups: a.groupsInputMixin, bias: false };
-    this.mixin = new Conv1x1(mixinShape, takeConv(weights, { ...mixinShape, kernelSize: 1, dilation: 1 }));
+    this.mixin = new Conv1x1(mixinShape, takeConv(weights, { ...mixinShape, kernelSize: 1, dilation: 1 }), compute);
     this.layer1x1 = null;
     this.head1x1 = null;
     if (a.layer1x1.active) {
       const s = { inChannels: B, outChannels: a.channels, groups: a.layer1x1.groups, bias: true };
-      this.layer1x1 = new Conv1x1(s, takeConv(weights, { ...s, kernelSize: 1, dilation: 1 }));
+      this.layer1x1 = new Conv1x1(s, takeConv(weights, { ...s, kernelSize: 1, dilation: 1 }), compute);
     }
     if (a.head1x1.active) {
       const s = { inChannels: B, outChannels: a.head1x1.outChannels, groups: a.head1x1.groups, bias: true };
-      this.head1x1 = new Conv1x1(s, takeConv(weights, { ...s, kernelSize: 1, dilation: 1 }));
+      this.head1x1 = new Conv1x1(s, takeConv(weights, { ...s, kernelSize: 1, dilation: 1 }), compute);
     }
     for (const slot of FILM_SLOTS) {
       const f = a.films[slot];
       if (!f.active) continue;
       const dim = filmWidth(a, spec, slot);
       const count = convWeightCount({ inChannels: a.conditionSize, outChannels: (f.shift ? 2 : 1) * dim, kernelSize: 1, dilation: 1, groups: f.groups, bias: true });
-      this.films[slot] = new Film(a.conditionSize, dim, f.shift, f.groups, weights.take(count), maxBlock);
+      this.films[slot] = new Film(a.conditionSize, dim, f.shift, f.groups, weights.take(count), compute, ops);
     }
-    this.z = new Planar(this.zw, maxBlock);
-    this.scratch = new Planar(Math.max(a.channels, this.zw), maxBlock);
-    this.condScratch = this.films.input_mixin_pre_film ? new Planar(a.conditionSize, maxBlock) : null;
-    this.layerOut = this.layer1x1 ? new Planar(a.channels, maxBlock) : null;
+    this.z = new Planar(this.zw, compute);
+    this.scratch = new Planar(Math.max(a.channels, this.zw), compute);
+    this.condScratch = this.films.input_mixin_pre_film ? new Planar(a.conditionSize, compute) : null;
+    this.layerOut = this.layer1x1 ? new Planar(a.channels, compute) : null;
     this.actRows = this.z.rows(0, B);
     this.filmedX = this.scratch.rows(0, a.channels);
     this.mixinScratch = this.scratch.rows(0, this.zw);
-    this.headOut = this.head1x1 ? new Planar(a.head1x1.outChannels, maxBlock) : null;
+    this.zBottom = this.z.rows(B, B);
+    this.preScratch = this.scratch.rows(0, B);
+    this.headOut = this.head1x1 ? new Planar(a.head1x1.outChannels, compute) : null;
   }
 
   get receptiveField(): number {
@@ -130,7 +135,7 @@ export class WaveNetLayer {
       const m = this.mixinScratch;
       this.mixin.process(mixinIn, m, n);
       f.input_mixin_post_film.process(m, cond, m, n);
-      addPlanar(m, z, n);
+      this.ops.add(m, z, n);
     } else {
       this.mixin.process(mixinIn, z, n, true);
     }
@@ -153,48 +158,32 @@ export class WaveNetLayer {
       const h = this.headOut.all;
       this.head1x1.process(act, h, n);
       if (f.head1x1_post_film) f.head1x1_post_film.process(h, cond, h, n);
-      addPlanar(h, headAcc, n);
+      this.ops.add(h, headAcc, n);
     } else {
-      addPlanar(act, headAcc, n);
+      this.ops.add(act, headAcc, n);
     }
 
     // 6. residual: next = x + layer1x1(a)  (or x)
-    if (next.data !== x.data || next.offset !== x.offset) copyPlanar(x, next, n);
-    if (this.layerOut) addPlanar(this.layerOut.all, next, n);
+    if (next.data !== x.data || next.offset !== x.offset) this.ops.copy(x, next, n);
+    if (this.layerOut) this.ops.add(this.layerOut.all, next, n);
   }
 
   private activate(n: number): void {
-    const z = this.z.data;
-    const stride = this.z.stride;
-    const B = this.bottleneck;
-    const act = this.activation;
+    const top = this.actRows;
     if (this.spec.gating === 'none') {
-      if (!act.isIdentity) for (let c = 0; c < B; c++) act.apply(z, c * stride, n, c);
+      this.ops.activate(this.activation, top, n);
       return;
     }
-    const sec = this.secondary;
     // Secondary on the bottom half first (it is not needed afterwards).
-    for (let c = 0; c < B; c++) sec.apply(z, (B + c) * stride, n, c);
+    this.ops.activate(this.secondary, this.zBottom, n);
     if (this.spec.gating === 'gated') {
-      for (let c = 0; c < B; c++) {
-        act.apply(z, c * stride, n, c);
-        const top = c * stride;
-        const bottom = (B + c) * stride;
-        for (let t = 0; t < n; t++) z[top + t] = z[top + t]! * z[bottom + t]!;
-      }
+      this.ops.activate(this.activation, top, n);
+      this.ops.gateMul(top, this.zBottom, n);
     } else {
-      // blended: α·act(top) + (1−α)·top, needing the pre-activation top: keep it in the bottom's scratch.
-      const pre = this.scratch.data;
-      for (let c = 0; c < B; c++) {
-        const top = c * stride;
-        const bottom = (B + c) * stride;
-        for (let t = 0; t < n; t++) pre[t] = z[top + t]!;
-        act.apply(z, top, n, c);
-        for (let t = 0; t < n; t++) {
-          const alpha = z[bottom + t]!;
-          z[top + t] = alpha * z[top + t]! + (1 - alpha) * pre[t]!;
-        }
-      }
+      // blended: α·act(top) + (1−α)·top needs the pre-activation top: keep a copy in scratch.
+      this.ops.copy(top, this.preScratch, n);
+      this.ops.activate(this.activation, top, n);
+      this.ops.blend(top, this.preScratch, this.zBottom, n);
     }
   }
 }

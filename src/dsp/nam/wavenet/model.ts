@@ -13,6 +13,7 @@ import type { ArchitectureBuilder, BuildInput, NamDsp } from '../dsp.ts';
 import { checkBudget } from '../dsp.ts';
 import { NamError } from '../errors.ts';
 import { Planar, type PlanarView } from '../planar.ts';
+import { jsCompute, type Compute } from '../compute.ts';
 import { WeightReader, expectWeightCount } from '../weights.ts';
 import { Conv1d } from '../conv1d.ts';
 import { parseWaveNetConfig, waveNetWeightCount, zWidth, headInputWidth, type WaveNetSpec } from './config.ts';
@@ -53,21 +54,23 @@ class WaveNet implements NamDsp {
     private readonly conditionDsp: NamDsp | null,
     inChannels: number,
     readonly maxBlockSize: number,
+    compute: Compute,
   ) {
     this.numInputChannels = inChannels;
     const last = arrays[arrays.length - 1]!;
     this.numOutputChannels = postHead ? postHead.output.channels : last.spec.headSize;
-    this.input = new Planar(inChannels, maxBlockSize);
-    this.inputRows = Array.from({ length: inChannels }, (_, c) => this.input.data.subarray(c * maxBlockSize, (c + 1) * maxBlockSize));
+    this.input = new Planar(inChannels, compute);
+    const stride = compute.stride;
+    this.inputRows = Array.from({ length: inChannels }, (_, c) => this.input.data.subarray(c * stride, c * stride + maxBlockSize));
     if (conditionDsp) {
-      this.condition = new Planar(conditionDsp.numOutputChannels, maxBlockSize);
+      this.condition = new Planar(conditionDsp.numOutputChannels, compute);
       const cond = this.condition;
-      this.conditionOutputs = Array.from({ length: cond.channels }, (_, c) => cond.data.subarray(c * maxBlockSize, (c + 1) * maxBlockSize));
+      this.conditionOutputs = Array.from({ length: cond.channels }, (_, c) => cond.data.subarray(c * stride, c * stride + maxBlockSize));
     } else {
       this.condition = null;
       this.conditionOutputs = [];
     }
-    this.scaled = postHead ? new Planar(last.spec.headSize, maxBlockSize) : null;
+    this.scaled = postHead ? new Planar(last.spec.headSize, compute) : null;
     this.zeroRows = Array.from({ length: inChannels }, () => new Float32Array(1));
     this.scratchOut = Array.from({ length: this.numOutputChannels }, () => new Float32Array(1));
     this.prewarmSamples = (conditionDsp ? conditionDsp.prewarmSamples : 1) + arrays.reduce((s, a) => s + a.receptiveField, 0) + (postHead ? postHead.receptiveField : 0);
@@ -127,7 +130,10 @@ class WaveNet implements NamDsp {
     if (this.postHead && this.scaled) {
       const s = this.scaled.data;
       const h = head.data;
-      for (let i = 0; i < head.channels * head.stride; i++) s[i] = scale * h[i]!;
+      for (let c = 0; c < head.channels; c++) {
+        const base = c * head.stride;
+        for (let t = 0; t < n; t++) s[base + t] = scale * h[base + t]!;
+      }
       this.postHead.process(this.scaled.all, n);
       const out = this.postHead.output;
       for (let c = 0; c < this.numOutputChannels; c++) {
@@ -166,10 +172,11 @@ export const buildWaveNet: ArchitectureBuilder = (input: BuildInput): NamDsp => 
     }
   }
 
+  const compute = options.compute ?? jsCompute(options.maxBlockSize);
   const reader = new WeightReader(weights);
-  const arrays = spec.arrays.map((a) => new LayerArray(a, reader, options.maxBlockSize));
-  const postHead = spec.postHead ? new PostStackHead(spec.postHead, reader, options.maxBlockSize) : null;
+  const arrays = spec.arrays.map((a) => new LayerArray(a, reader, compute, compute.ops));
+  const postHead = spec.postHead ? new PostStackHead(spec.postHead, reader, compute, compute.ops) : null;
   const headScale = reader.next(); // the last weight overrides config.head_scale
   reader.finish();
-  return new WaveNet(arrays, postHead, headScale, conditionDsp, spec.inChannels, options.maxBlockSize);
+  return new WaveNet(arrays, postHead, headScale, conditionDsp, spec.inChannels, options.maxBlockSize, compute);
 };

@@ -9,6 +9,8 @@
 import { Conv1d } from '../conv1d.ts';
 import { convWeightCount } from '../conv-kernel.ts';
 import { Planar, type PlanarView } from '../planar.ts';
+import type { Compute } from '../compute.ts';
+import type { PlanarOps } from '../planar-ops.ts';
 import type { WeightReader } from '../weights.ts';
 import { postHeadConvShapes, type PostHeadSpec } from './config.ts';
 
@@ -19,13 +21,14 @@ export class PostStackHead {
   constructor(
     private readonly spec: PostHeadSpec,
     weights: WeightReader,
-    maxBlock: number,
+    compute: Compute,
+    private readonly ops: PlanarOps,
   ) {
     this.convs = postHeadConvShapes(spec).map((s) => {
       const shape = { ...s, dilation: 1, groups: 1, bias: true };
-      return new Conv1d(shape, weights.take(convWeightCount(shape)), maxBlock);
+      return new Conv1d(shape, weights.take(convWeightCount(shape)), compute, ops);
     });
-    this.outputs = this.convs.map((c) => new Planar(c.kernel.shape.outChannels, maxBlock));
+    this.outputs = this.convs.map((c) => new Planar(c.kernel.shape.outChannels, compute));
   }
 
   get receptiveField(): number {
@@ -46,12 +49,9 @@ export class PostStackHead {
 
   /** Processes `work` (modified in place by the first activation). */
   process(work: PlanarView, n: number): void {
-    const act = this.spec.activation;
     let input = work;
     for (let i = 0; i < this.convs.length; i++) {
-      if (!act.isIdentity) {
-        for (let c = 0; c < input.channels; c++) act.apply(input.data, input.offset + c * input.stride, n, c);
-      }
+      this.ops.activate(this.spec.activation, input, n);
       const out = this.outputs[i]!.all;
       this.convs[i]!.process(input, out, n);
       input = out;

@@ -1,0 +1,544 @@
+/**
+ * WebAssembly 128-bit SIMD kernels for the NAM engine, in AssemblyScript.
+ *
+ * GENERATED ARTIFACT: `scripts/build-simd-kernels.ts` (`npm run build:simd`) compiles this file
+ * twice (baseline SIMD, and relaxed SIMD where every multiply-add is `f32x4.relaxed_madd`) into
+ * `src/dsp/nam/simd/kernels-wasm.ts`. A test checks that the committed binary equals a fresh build,
+ * so edit this file and rebuild; never edit the generated file.
+ *
+ * Build: `--runtime stub --importMemory --noExportMemory --initialMemory 0 --use abort=`: the
+ * module imports only `env.memory`, has no data segments, no globals, no start function, never
+ * allocates and never grows the memory. Nothing in here touches memory outside the pointers it is
+ * given (plus the documented slack below).
+ *
+ * ── Memory conventions (all pointers are BYTE offsets into env.memory, all data f32) ──────────────
+ * - Planar block buffers: channel c at `ptr + 4·c·stride`; `stride` (floats) is a multiple of 8;
+ *   every buffer is 16-byte aligned; channel counts are padded up to a multiple of 4 (padding rows
+ *   may be read and written freely). Kernels process whole groups of 8 samples: conv reads and
+ *   writes samples up to n rounded up to a multiple of 8; elementwise kernels treat `count` as
+ *   rounded up to a multiple of 4.
+ * - Histories (dilated convs): channel c at `hist + 4·c·capacity`; the current block starts at
+ *   float index `pos` of each channel; tap k of a size-K kernel at dilation d reads
+ *   `pos + t − d·(K−1−k)`. The conv takes `src` = byte address of (channel 0, sample pos) and
+ *   `srcStride` = capacity. For 1x1 convs `src` is a planar buffer and `srcStride` its stride.
+ *   Source loads are unaligned v128 loads (fine in WASM); dst stores are aligned.
+ *
+ * ── Exports ───────────────────────────────────────────────────────────────────────────────────────
+ * conv(src, srcStride, dst, dstStride, w, tiles, inCh, K, dilation, n, accumulate)
+ *   Dense causal dilated Conv1d (the engine calls it once per group, with offset pointers).
+ *   Packed weights at `w` (see `packConvWeights` in pack.ts), per tile of 4 output channels:
+ *     for each input channel i, each tap k: 16 floats w(o0,i,k)×4 w(o1,i,k)×4 w(o2,i,k)×4 w(o3,i,k)×4
+ *     then the tile's bias b0×4 b1×4 b2×4 b3×4 (zeros without bias)
+ *   i.e. a tile is (inCh·K + 1)·16 floats. Writes (or, accumulate = 1, adds into) dst rows
+ *   tile·4 … tile·4+3 for every tile, samples [0, n rounded up to 8).
+ *
+ * Activations, in place over `count` floats (rounded up to a multiple of 4):
+ *   tanh_exact(ptr, count)      Eigen's float rational tanh (activations.ts `preciseTanh`), in f32
+ *   tanh_fast(ptr, count)       the core's fast_tanh (activations.ts `fastTanh`), in f32
+ *   sigmoid_exact(ptr, count)   0.5·(1 + tanh_exact(x/2))
+ *   sigmoid_fast(ptr, count)    0.5·(fast_tanh(x/2) + 1)
+ *   relu(ptr, count)            x > 0 ? x : 0   (NaN → 0, as activations.ts)
+ *   leaky_relu(ptr, count, slope)
+ *   hardtanh(ptr, count)
+ *   leaky_hardtanh(ptr, count, minVal, maxVal, minSlope, maxSlope)
+ *   softsign(ptr, count)        x / (1 + |x|)
+ *   silu_exact(ptr, count)      x · sigmoid_exact(x)
+ *   hardswish(ptr, count)       x ≤ −3 ? 0 : x ≥ 3 ? x : x(x+3)/6
+ *
+ * Elementwise (count rounded up to a multiple of 4):
+ *   add(dst, src, count)                          dst += src
+ *   copy(dst, src, count)                         dst = src
+ *   scale(dst, src, count, k)                     dst = k·src
+ *   gate_mul(top, bottom, count)                  top *= bottom
+ *   blend(top, pre, alpha, count)                 top = alpha·top + (1−alpha)·pre
+ *   film(dst, x, scale, shift, count, hasShift)   dst = x·scale (+ shift when hasShift ≠ 0)
+ *   flush_denormals(ptr, count)                   |v| < 1e-30 → 0 (NaN and ±Inf kept)
+ *
+ * LSTM (mono input; see `packLstm`/`lstmLayout` in pack.ts). Hp = H rounded up to a multiple of 4.
+ *   Params at `params` (floats; 16-byte aligned):
+ *     for each layer l (cols_l = 1 + Hp for l = 0, 2·Hp after; columns are [x_l, h_l]):
+ *       for each block b of 4 hidden units (Hp/4 blocks):
+ *         for each column j: 16 floats W[i-row u][j] (u = 4b..4b+3), then the f, g, o rows alike
+ *         then 16 floats: the bias of those 16 rows, same order
+ *     head: Hp floats (head W, zero padded), then 4 floats [head bias, 0, 0, 0]
+ *     initial state: h0 (L × Hp), then c0 (L × Hp)
+ *   State at `state` (floats; 16-byte aligned): 4 + 2·L·Hp + Hp floats
+ *     xh   [0, 0, 0, x | h_0 (Hp) | … | h_{L−1} (Hp)]   (layer l's [x_l, h_l] is contiguous)
+ *     c    [c_0 (Hp) | … | c_{L−1} (Hp)]
+ *     hnew [Hp] scratch
+ *   Padded hidden units have zero weights and bias and zero initial state, so they stay 0.
+ *   lstm_reset(params, state, H, L)   state := exported h0/c0 (x slot zeroed)
+ *   lstm_process(params, state, input, output, n, H, L, fast)
+ *     per sample s: x = input[s]; for each layer: gates = W·[x_l, h_l] + b; c = σ(f)·c + σ(i)·tanh(g);
+ *     h = σ(o)·tanh(c) (all of a layer's c and h from the old h); output[s] = headW·h_last + bias.
+ *     fast = 0: tanh_exact / sigmoid_exact; fast ≠ 0: fast_tanh / fast_sigmoid (the core's switch).
+ *     input/output are plain f32 arrays of n samples (no slack needed) and may be the same array.
+ *     L = 0 copies input to output (the core passes the input through).
+ */
+
+// ── Multiply-add: relaxed_madd in the relaxed build, mul + add in the baseline ─────────────────────
+
+/** a·b + c. */
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+/** Bytes covered by `count` floats rounded up to a multiple of 4. */
+@inline
+function span(count: i32): usize {
+  return <usize>((count + 3) & ~3) << 2;
+}
+
+// ── Convolution ─────────────────────────────────────────────────────────────────────────────────
+
+export function conv(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  K: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+): void {
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  // Between input channels of one tap: K taps of 16 floats.
+  const wStep = <usize>K << 6;
+  const wTaps = <usize>(inCh * K) << 6;
+  const tileBytes = wTaps + 64;
+  const n8 = (n + 7) & ~7;
+  const back = dilation * (K - 1);
+  if (inCh <= 0 || n8 <= 0) {
+    // No inputs: the output is the bias.
+    for (let tile = 0; tile < tiles; tile++) {
+      const b = w + <usize>tile * tileBytes + wTaps;
+      let d = dst + <usize>(tile << 2) * dstStep;
+      for (let j = 0; j < 4; j++) {
+        const bv = v128.load(b + (<usize>j << 4));
+        for (let t = 0; t < n8; t += 4) {
+          const q = d + (<usize>t << 2);
+          v128.store(q, accumulate ? f32x4.add(v128.load(q), bv) : bv);
+        }
+        d += dstStep;
+      }
+    }
+    return;
+  }
+  const chanEnd = <usize>inCh * srcStep;
+  for (let tile = 0; tile < tiles; tile++) {
+    const wt = w + <usize>tile * tileBytes;
+    const d0 = dst + <usize>(tile << 2) * dstStep;
+    for (let t = 0; t < n8; t += 8) {
+      let a00 = v128.load(wt + wTaps, 0);
+      let a10 = v128.load(wt + wTaps, 16);
+      let a20 = v128.load(wt + wTaps, 32);
+      let a30 = v128.load(wt + wTaps, 48);
+      let a01 = a00;
+      let a11 = a10;
+      let a21 = a20;
+      let a31 = a30;
+      let wk = wt;
+      let off = t - back;
+      for (let k = 0; k < K; k++) {
+        // One pass over the input channels per tap; the tap's time offset is folded into p.
+        let p = src + (<usize>off << 2);
+        const pEnd = p + chanEnd;
+        let wp = wk;
+        do {
+          const x0 = v128.load(p, 0);
+          const x1 = v128.load(p, 16);
+          let wv = v128.load(wp, 0);
+          a00 = madd(wv, x0, a00);
+          a01 = madd(wv, x1, a01);
+          wv = v128.load(wp, 16);
+          a10 = madd(wv, x0, a10);
+          a11 = madd(wv, x1, a11);
+          wv = v128.load(wp, 32);
+          a20 = madd(wv, x0, a20);
+          a21 = madd(wv, x1, a21);
+          wv = v128.load(wp, 48);
+          a30 = madd(wv, x0, a30);
+          a31 = madd(wv, x1, a31);
+          p += srcStep;
+          wp += wStep;
+        } while (p != pEnd);
+        wk += 64;
+        off += dilation;
+      }
+      const q0 = d0 + (<usize>t << 2);
+      const q1 = q0 + dstStep;
+      const q2 = q1 + dstStep;
+      const q3 = q2 + dstStep;
+      if (accumulate) {
+        a00 = f32x4.add(a00, v128.load(q0, 0));
+        a01 = f32x4.add(a01, v128.load(q0, 16));
+        a10 = f32x4.add(a10, v128.load(q1, 0));
+        a11 = f32x4.add(a11, v128.load(q1, 16));
+        a20 = f32x4.add(a20, v128.load(q2, 0));
+        a21 = f32x4.add(a21, v128.load(q2, 16));
+        a30 = f32x4.add(a30, v128.load(q3, 0));
+        a31 = f32x4.add(a31, v128.load(q3, 16));
+      }
+      v128.store(q0, a00, 0);
+      v128.store(q0, a01, 16);
+      v128.store(q1, a10, 0);
+      v128.store(q1, a11, 16);
+      v128.store(q2, a20, 0);
+      v128.store(q2, a21, 16);
+      v128.store(q3, a30, 0);
+      v128.store(q3, a31, 16);
+    }
+  }
+}
+
+// ── Scalar-vector math used by the activations and the LSTM ─────────────────────────────────────
+
+// Eigen's float tanh: a 13/6 odd/even rational on [−7.9053, 7.9053], clamped outside.
+const TANH_CLAMP: f32 = 7.90531110763549805;
+const TA1: f32 = 4.89352455891786e-3;
+const TA3: f32 = 6.37261928875436e-4;
+const TA5: f32 = 1.48572235717979e-5;
+const TA7: f32 = 5.12229709037114e-8;
+const TA9: f32 = -8.60467152213735e-11;
+const TA11: f32 = 2.00018790482477e-13;
+const TA13: f32 = -2.76076847742355e-16;
+const TB0: f32 = 4.89352518554385e-3;
+const TB2: f32 = 2.268434632439e-3;
+const TB4: f32 = 1.18534705686654e-4;
+const TB6: f32 = 1.19825839466702e-6;
+
+/** Eigen's float rational tanh; NaN stays NaN (f32x4.min/max propagate it). */
+@inline
+function vtanhExact(v: v128): v128 {
+  const x = f32x4.max(f32x4.min(v, f32x4.splat(TANH_CLAMP)), f32x4.splat(-TANH_CLAMP));
+  const x2 = f32x4.mul(x, x);
+  let p = madd(f32x4.splat(TA13), x2, f32x4.splat(TA11));
+  p = madd(p, x2, f32x4.splat(TA9));
+  p = madd(p, x2, f32x4.splat(TA7));
+  p = madd(p, x2, f32x4.splat(TA5));
+  p = madd(p, x2, f32x4.splat(TA3));
+  p = madd(p, x2, f32x4.splat(TA1));
+  p = f32x4.mul(p, x);
+  let q = madd(f32x4.splat(TB6), x2, f32x4.splat(TB4));
+  q = madd(q, x2, f32x4.splat(TB2));
+  q = madd(q, x2, f32x4.splat(TB0));
+  return f32x4.div(p, q);
+}
+
+// The core's fast_tanh coefficients (float constants in NAM/activations.h).
+const FT_A: f32 = 2.45550750702956;
+const FT_B: f32 = 0.893229853513558;
+const FT_C: f32 = 0.821226666969744;
+const FT_D: f32 = 2.44506634652299;
+const FT_E: f32 = 0.814642734961073;
+
+/** fast_tanh: x(a + a|x| + (b + c|x|)x²) / (d + (d + x²)|x + e·x·|x||). */
+@inline
+function vtanhFast(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const x2 = f32x4.mul(x, x);
+  const a = madd(f32x4.splat(FT_A), ax, f32x4.splat(FT_A));
+  const b = madd(f32x4.splat(FT_C), ax, f32x4.splat(FT_B));
+  const num = f32x4.mul(x, madd(b, x2, a));
+  const inner = f32x4.abs(madd(f32x4.mul(f32x4.splat(FT_E), x), ax, x));
+  const den = madd(f32x4.add(f32x4.splat(FT_D), x2), inner, f32x4.splat(FT_D));
+  return f32x4.div(num, den);
+}
+
+/** 0.5·(1 + tanh_exact(x/2)). */
+@inline
+function vsigmoidExact(x: v128): v128 {
+  const h = f32x4.splat(0.5);
+  return madd(vtanhExact(f32x4.mul(x, h)), h, h);
+}
+
+/** 0.5·(fast_tanh(x/2) + 1). */
+@inline
+function vsigmoidFast(x: v128): v128 {
+  const h = f32x4.splat(0.5);
+  return f32x4.mul(f32x4.add(vtanhFast(f32x4.mul(x, h)), f32x4.splat(1)), h);
+}
+
+// ── Activations (in place) ──────────────────────────────────────────────────────────────────────
+
+export function tanh_exact(ptr: usize, count: i32): void {
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vtanhExact(v128.load(p)));
+}
+
+export function tanh_fast(ptr: usize, count: i32): void {
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vtanhFast(v128.load(p)));
+}
+
+export function sigmoid_exact(ptr: usize, count: i32): void {
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vsigmoidExact(v128.load(p)));
+}
+
+export function sigmoid_fast(ptr: usize, count: i32): void {
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vsigmoidFast(v128.load(p)));
+}
+
+export function relu(ptr: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    const x = v128.load(p);
+    v128.store(p, v128.and(x, f32x4.gt(x, zero)));
+  }
+}
+
+export function leaky_relu(ptr: usize, count: i32, slope: f32): void {
+  const zero = f32x4.splat(0);
+  const s = f32x4.splat(slope);
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    const x = v128.load(p);
+    v128.store(p, v128.bitselect(x, f32x4.mul(s, x), f32x4.gt(x, zero)));
+  }
+}
+
+export function hardtanh(ptr: usize, count: i32): void {
+  const lo = f32x4.splat(-1);
+  const hi = f32x4.splat(1);
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    // pmax(x, lo) = x < lo ? lo : x; pmin(y, hi) = hi < y ? hi : y (NaN passes through).
+    v128.store(p, f32x4.pmin(f32x4.pmax(v128.load(p), lo), hi));
+  }
+}
+
+export function leaky_hardtanh(ptr: usize, count: i32, minVal: f32, maxVal: f32, minSlope: f32, maxSlope: f32): void {
+  const lo = f32x4.splat(minVal);
+  const hi = f32x4.splat(maxVal);
+  const sLo = f32x4.splat(minSlope);
+  const sHi = f32x4.splat(maxSlope);
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    const x = v128.load(p);
+    const below = madd(f32x4.sub(x, lo), sLo, lo);
+    const above = madd(f32x4.sub(x, hi), sHi, hi);
+    let y = v128.bitselect(above, x, f32x4.gt(x, hi));
+    y = v128.bitselect(below, y, f32x4.lt(x, lo));
+    v128.store(p, y);
+  }
+}
+
+export function softsign(ptr: usize, count: i32): void {
+  const one = f32x4.splat(1);
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    const x = v128.load(p);
+    v128.store(p, f32x4.div(x, f32x4.add(one, f32x4.abs(x))));
+  }
+}
+
+export function silu_exact(ptr: usize, count: i32): void {
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    const x = v128.load(p);
+    v128.store(p, f32x4.mul(x, vsigmoidExact(x)));
+  }
+}
+
+export function hardswish(ptr: usize, count: i32): void {
+  const three = f32x4.splat(3);
+  const six = f32x4.splat(6);
+  const zero = f32x4.splat(0);
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    const x = v128.load(p);
+    const mid = f32x4.div(f32x4.mul(x, f32x4.add(x, three)), six);
+    let y = v128.bitselect(x, mid, f32x4.ge(x, three));
+    y = v128.bitselect(zero, y, f32x4.le(x, f32x4.neg(three)));
+    v128.store(p, y);
+  }
+}
+
+// ── Elementwise ─────────────────────────────────────────────────────────────────────────────────
+
+export function add(dst: usize, src: usize, count: i32): void {
+  const bytes = span(count);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+}
+
+export function copy(dst: usize, src: usize, count: i32): void {
+  const bytes = span(count);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, v128.load(src + o));
+}
+
+export function scale(dst: usize, src: usize, count: i32, k: f32): void {
+  const kv = f32x4.splat(k);
+  const bytes = span(count);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, f32x4.mul(kv, v128.load(src + o)));
+}
+
+export function gate_mul(top: usize, bottom: usize, count: i32): void {
+  const bytes = span(count);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(top + o, f32x4.mul(v128.load(top + o), v128.load(bottom + o)));
+}
+
+export function blend(top: usize, pre: usize, alpha: usize, count: i32): void {
+  // Per-sample alpha (the blended WaveNet's secondary activation): top = α·top + (1 − α)·pre.
+  const one = f32x4.splat(1);
+  const bytes = span(count);
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const a = v128.load(alpha + o);
+    v128.store(top + o, madd(a, v128.load(top + o), f32x4.mul(f32x4.sub(one, a), v128.load(pre + o))));
+  }
+}
+
+export function film(dst: usize, x: usize, scale: usize, shift: usize, count: i32, hasShift: i32): void {
+  const bytes = span(count);
+  if (hasShift) {
+    for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, madd(v128.load(x + o), v128.load(scale + o), v128.load(shift + o)));
+  } else {
+    for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, f32x4.mul(v128.load(x + o), v128.load(scale + o)));
+  }
+}
+
+export function flush_denormals(ptr: usize, count: i32): void {
+  const tiny = f32x4.splat(1e-30);
+  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+    const x = v128.load(p);
+    v128.store(p, v128.andnot(x, f32x4.lt(f32x4.abs(x), tiny)));
+  }
+}
+
+// ── LSTM ────────────────────────────────────────────────────────────────────────────────────────
+
+@inline
+function padHidden(H: i32): i32 {
+  return (H + 3) & ~3;
+}
+
+/** Byte offset of the head (after all layers) in the params. */
+function lstmHeadOffset(Hp: i32, L: i32): usize {
+  let floats: usize = 0;
+  for (let l = 0; l < L; l++) {
+    const cols = (l == 0 ? 1 : Hp) + Hp;
+    floats += <usize>(Hp >> 2) * <usize>(cols + 1) * 16;
+  }
+  return floats << 2;
+}
+
+export function lstm_reset(params: usize, state: usize, H: i32, L: i32): void {
+  const Hp = padHidden(H);
+  const init = params + lstmHeadOffset(Hp, L) + (<usize>(Hp + 4) << 2);
+  const layerBytes = <usize>Hp << 2;
+  v128.store(state, f32x4.splat(0));
+  const xh = state + 16;
+  const c = xh + <usize>L * layerBytes;
+  for (let l = 0; l < L; l++) {
+    copy(xh + <usize>l * layerBytes, init + <usize>l * layerBytes, Hp);
+    copy(c + <usize>l * layerBytes, init + <usize>(L + l) * layerBytes, Hp);
+  }
+}
+
+/**
+ * New c and h of one block of 4 hidden units from its pre-activation gates. Kept out of line
+ * (called per block, not per multiply-add) so the module stays small.
+ */
+function lstmCell(gi: v128, gf: v128, gg: v128, go: v128, cp: usize, hp: usize, fast: i32): void {
+  let c: v128;
+  if (fast) {
+    c = madd(vsigmoidFast(gf), v128.load(cp), f32x4.mul(vsigmoidFast(gi), vtanhFast(gg)));
+    v128.store(hp, f32x4.mul(vsigmoidFast(go), vtanhFast(c)));
+  } else {
+    c = madd(vsigmoidExact(gf), v128.load(cp), f32x4.mul(vsigmoidExact(gi), vtanhExact(gg)));
+    v128.store(hp, f32x4.mul(vsigmoidExact(go), vtanhExact(c)));
+  }
+  v128.store(cp, c);
+}
+
+export function lstm_process(params: usize, state: usize, input: usize, output: usize, n: i32, H: i32, L: i32, fast: i32): void {
+  if (L <= 0) {
+    for (let s = 0; s < n; s++) store<f32>(output + (<usize>s << 2), load<f32>(input + (<usize>s << 2)));
+    return;
+  }
+  const Hp = padHidden(H);
+  const blocks = Hp >> 2;
+  const layerBytes = <usize>Hp << 2;
+  const xh = state + 16;
+  const cState = xh + <usize>L * layerBytes;
+  const hNew = cState + <usize>L * layerBytes;
+  const head = params + lstmHeadOffset(Hp, L);
+  const hLast = xh + <usize>(L - 1) * layerBytes;
+  for (let s = 0; s < n; s++) {
+    store<f32>(state, load<f32>(input + (<usize>s << 2)), 12);
+    let wl = params;
+    for (let l = 0; l < L; l++) {
+      // Layer l reads [x_l, h_l]: x (1 float, just before h_0) for l = 0, h_{l−1} after.
+      const xs = l == 0 ? state + 12 : xh + <usize>(l - 1) * layerBytes;
+      const cols = (l == 0 ? 1 : Hp) + Hp;
+      const colBytes = <usize>cols << 6;
+      const blockBytes = colBytes + 64;
+      const xEnd = xs + (<usize>cols << 2);
+      const cl = cState + <usize>l * layerBytes;
+      let b = 0;
+      // Two blocks per pass: 8 accumulators share each broadcast input.
+      for (; b + 2 <= blocks; b += 2) {
+        const w0 = wl + <usize>b * blockBytes;
+        const w1 = w0 + blockBytes;
+        let i0 = v128.load(w0 + colBytes, 0);
+        let f0 = v128.load(w0 + colBytes, 16);
+        let g0 = v128.load(w0 + colBytes, 32);
+        let o0 = v128.load(w0 + colBytes, 48);
+        let i1 = v128.load(w1 + colBytes, 0);
+        let f1 = v128.load(w1 + colBytes, 16);
+        let g1 = v128.load(w1 + colBytes, 32);
+        let o1 = v128.load(w1 + colBytes, 48);
+        let p = xs;
+        let wp: usize = 0;
+        do {
+          const x = v128.load32_splat(p);
+          i0 = madd(v128.load(w0 + wp, 0), x, i0);
+          f0 = madd(v128.load(w0 + wp, 16), x, f0);
+          g0 = madd(v128.load(w0 + wp, 32), x, g0);
+          o0 = madd(v128.load(w0 + wp, 48), x, o0);
+          i1 = madd(v128.load(w1 + wp, 0), x, i1);
+          f1 = madd(v128.load(w1 + wp, 16), x, f1);
+          g1 = madd(v128.load(w1 + wp, 32), x, g1);
+          o1 = madd(v128.load(w1 + wp, 48), x, o1);
+          p += 4;
+          wp += 64;
+        } while (p != xEnd);
+        const off = <usize>b << 4;
+        lstmCell(i0, f0, g0, o0, cl + off, hNew + off, fast);
+        lstmCell(i1, f1, g1, o1, cl + off + 16, hNew + off + 16, fast);
+      }
+      if (b < blocks) {
+        const w0 = wl + <usize>b * blockBytes;
+        let i0 = v128.load(w0 + colBytes, 0);
+        let f0 = v128.load(w0 + colBytes, 16);
+        let g0 = v128.load(w0 + colBytes, 32);
+        let o0 = v128.load(w0 + colBytes, 48);
+        let p = xs;
+        let wp = w0;
+        do {
+          const x = v128.load32_splat(p);
+          i0 = madd(v128.load(wp, 0), x, i0);
+          f0 = madd(v128.load(wp, 16), x, f0);
+          g0 = madd(v128.load(wp, 32), x, g0);
+          o0 = madd(v128.load(wp, 48), x, o0);
+          p += 4;
+          wp += 64;
+        } while (p != xEnd);
+        const off = <usize>b << 4;
+        lstmCell(i0, f0, g0, o0, cl + off, hNew + off, fast);
+      }
+      // All gates of the layer used the old h; now publish the new one.
+      copy(xh + <usize>l * layerBytes, hNew, Hp);
+      wl += <usize>blocks * blockBytes;
+    }
+    let acc = f32x4.splat(0);
+    for (let o: usize = 0; o < layerBytes; o += 16) acc = madd(v128.load(head + o), v128.load(hLast + o), acc);
+    const y =
+      f32x4.extract_lane(acc, 0) +
+      f32x4.extract_lane(acc, 1) +
+      f32x4.extract_lane(acc, 2) +
+      f32x4.extract_lane(acc, 3) +
+      load<f32>(head + layerBytes);
+    store<f32>(output + (<usize>s << 2), y);
+  }
+}

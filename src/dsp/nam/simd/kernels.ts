@@ -1,0 +1,176 @@
+/**
+ * Loader for the WebAssembly SIMD kernels (source: `assembly/kernels.ts`, which documents every
+ * kernel, the memory conventions and the packed layouts; binaries: the generated `kernels-wasm.ts`).
+ *
+ * The module imports only `env.memory`: the engine creates one `WebAssembly.Memory` per model,
+ * sized at load (never grown), and instantiates the kernels on it. Instantiation is synchronous,
+ * which Node and an AudioWorklet allow for a module this small. (A browser's main thread may refuse
+ * synchronous compilation of larger modules; compile there with `WebAssembly.compile` if needed.)
+ *
+ * All pointers are byte offsets into that memory; all data is f32.
+ */
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.ts';
+
+/** Typed view of the module's exports (see `assembly/kernels.ts` for the semantics). */
+export interface SimdKernels {
+  /** Dense causal dilated conv over packed weights (`packConvWeights`); accumulate: 0 | 1. */
+  conv(
+    src: number,
+    srcStride: number,
+    dst: number,
+    dstStride: number,
+    w: number,
+    tiles: number,
+    inCh: number,
+    K: number,
+    dilation: number,
+    n: number,
+    accumulate: number,
+  ): void;
+  tanh_exact(ptr: number, count: number): void;
+  tanh_fast(ptr: number, count: number): void;
+  sigmoid_exact(ptr: number, count: number): void;
+  sigmoid_fast(ptr: number, count: number): void;
+  relu(ptr: number, count: number): void;
+  leaky_relu(ptr: number, count: number, slope: number): void;
+  hardtanh(ptr: number, count: number): void;
+  leaky_hardtanh(ptr: number, count: number, minVal: number, maxVal: number, minSlope: number, maxSlope: number): void;
+  softsign(ptr: number, count: number): void;
+  silu_exact(ptr: number, count: number): void;
+  hardswish(ptr: number, count: number): void;
+  add(dst: number, src: number, count: number): void;
+  copy(dst: number, src: number, count: number): void;
+  scale(dst: number, src: number, count: number, k: number): void;
+  gate_mul(top: number, bottom: number, count: number): void;
+  blend(top: number, pre: number, alpha: number, count: number): void;
+  film(dst: number, x: number, scale: number, shift: number, count: number, hasShift: number): void;
+  flush_denormals(ptr: number, count: number): void;
+  /** State := the exported h0/c0 stored in the packed params (`packLstm`). */
+  lstm_reset(params: number, state: number, hidden: number, layers: number): void;
+  /** A whole block of an LSTM (`packLstm`, `lstmLayout`); fast: 0 exact gates, 1 fast gates. */
+  lstm_process(params: number, state: number, input: number, output: number, n: number, hidden: number, layers: number, fast: number): void;
+}
+
+/** Every export of the module, in the interface's order. */
+export const SIMD_KERNEL_NAMES = [
+  'conv',
+  'tanh_exact',
+  'tanh_fast',
+  'sigmoid_exact',
+  'sigmoid_fast',
+  'relu',
+  'leaky_relu',
+  'hardtanh',
+  'leaky_hardtanh',
+  'softsign',
+  'silu_exact',
+  'hardswish',
+  'add',
+  'copy',
+  'scale',
+  'gate_mul',
+  'blend',
+  'film',
+  'flush_denormals',
+  'lstm_reset',
+  'lstm_process',
+] as const satisfies readonly (keyof SimdKernels)[];
+
+// A module whose one function returns v128.const 0 (needs SIMD).
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x16, 0x01, 0x14, 0x00, // code: one body of 20 bytes, no locals
+  0xfd, 0x0c, ...new Array<number>(16).fill(0), // v128.const 0
+  0x0b, // end
+]);
+
+// The same returning f32x4.relaxed_madd(0, 0, 0) (needs relaxed SIMD).
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code: one body of 59 bytes
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x85, 0x02, // f32x4.relaxed_madd (0xfd 0x105)
+  0x0b,
+]);
+
+function validate(bytes: Uint8Array<ArrayBuffer>): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** True when this runtime has WebAssembly 128-bit SIMD. */
+export function simdSupported(): boolean {
+  return validate(SIMD_PROBE);
+}
+
+/**
+ * True when this runtime has relaxed SIMD (Chrome 114+, Node 22; Node 20 only with
+ * --experimental-wasm-relaxed-simd). Not cached: it is cheap, and a flag may be turned on at run time.
+ */
+export function relaxedSimdSupported(): boolean {
+  return validate(RELAXED_PROBE);
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Decodes standard base64 (padding optional). Plain JS on purpose: an AudioWorklet's global scope
+ * has neither `atob` nor `Buffer`.
+ */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const lookup = new Int16Array(128).fill(-1);
+  for (let i = 0; i < B64.length; i++) lookup[B64.charCodeAt(i)] = i;
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
+  const out = new Uint8Array(Math.floor((end * 6) / 8));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? lookup[c]! : -1;
+    if (v < 0) throw new Error(`invalid base64 character at ${i}`);
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+const modules: { baseline?: WebAssembly.Module; relaxed?: WebAssembly.Module } = {};
+
+/** The compiled kernel module (cached per process). Throws if the runtime lacks the feature. */
+export function compileKernels(relaxed: boolean): WebAssembly.Module {
+  const key = relaxed ? 'relaxed' : 'baseline';
+  let m = modules[key];
+  if (!m) {
+    if (relaxed ? !relaxedSimdSupported() : !simdSupported()) {
+      throw new Error(`WebAssembly ${relaxed ? 'relaxed SIMD' : 'SIMD'} is not supported by this runtime`);
+    }
+    m = new WebAssembly.Module(decodeBase64(relaxed ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64));
+    modules[key] = m;
+  }
+  return m;
+}
+
+/** Instantiates the kernels on `memory` (synchronously). */
+export function instantiateKernels(memory: WebAssembly.Memory, relaxed: boolean): SimdKernels {
+  const instance = new WebAssembly.Instance(compileKernels(relaxed), { env: { memory } });
+  const exports = instance.exports;
+  for (const name of SIMD_KERNEL_NAMES) {
+    if (typeof exports[name] !== 'function') throw new Error(`SIMD kernel module lacks export ${name}`);
+  }
+  return exports as unknown as SimdKernels;
+}

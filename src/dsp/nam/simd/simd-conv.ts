@@ -1,0 +1,56 @@
+/**
+ * The SIMD counterpart of `ConvKernel`: same shape, same `run` signature, but the weights are
+ * packed for the WebAssembly kernel (tiles of 4 output channels, each weight replicated 4×) and
+ * the work is one `conv` call per group on byte pointers into the model's memory.
+ */
+import { ptr, type Compute } from '../compute.ts';
+import type { ConvRunner } from '../conv-kernel.ts';
+import type { ConvShape } from '../conv-kernel.ts';
+import { packConvWeights } from './pack.ts';
+import type { SimdKernels } from './kernels.ts';
+
+export class SimdConvKernel implements ConvRunner {
+  private readonly packed: Float32Array[];
+  private readonly tiles: number;
+  private readonly inPer: number;
+  private readonly outPer: number;
+
+  constructor(
+    readonly shape: ConvShape,
+    weights: Float32Array,
+    compute: Compute,
+    private readonly k: SimdKernels,
+  ) {
+    const { inChannels, outChannels, kernelSize: K, groups, bias } = shape;
+    this.inPer = inChannels / groups;
+    this.outPer = outChannels / groups;
+    this.tiles = Math.ceil(this.outPer / 4);
+    const perGroupW = this.outPer * this.inPer * K;
+    this.packed = [];
+    for (let g = 0; g < groups; g++) {
+      // One group's weights in PyTorch order, then its slice of the bias.
+      const groupWeights = new Float32Array(perGroupW + (bias ? this.outPer : 0));
+      groupWeights.set(weights.subarray(g * perGroupW, (g + 1) * perGroupW));
+      if (bias) groupWeights.set(weights.subarray(groups * perGroupW + g * this.outPer, groups * perGroupW + (g + 1) * this.outPer), perGroupW);
+      const p = packConvWeights(groupWeights, this.outPer, this.inPer, K, bias);
+      const dst = compute.floats(p.length);
+      dst.set(p);
+      this.packed.push(dst);
+    }
+  }
+
+  run(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, n: number, accumulate: boolean): void {
+    const { kernelSize: K, dilation, groups } = this.shape;
+    if (groups === 1) {
+      this.k.conv(ptr(src, srcOffset), srcStride, ptr(dst, dstOffset), dstStride, this.packed[0]!.byteOffset, this.tiles, this.inPer, K, dilation, n, accumulate ? 1 : 0);
+      return;
+    }
+    // Grouped: a group's 4-channel tiles may spill past its own channels, so each group writes
+    // into its rows in order; later groups overwrite any spill of earlier ones.
+    for (let g = 0; g < groups; g++) {
+      const s = ptr(src, srcOffset + g * this.inPer * srcStride);
+      const d = ptr(dst, dstOffset + g * this.outPer * dstStride);
+      this.k.conv(s, srcStride, d, dstStride, this.packed[g]!.byteOffset, this.tiles, this.inPer, K, dilation, n, accumulate ? 1 : 0);
+    }
+  }
+}
