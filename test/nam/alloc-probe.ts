@@ -1,16 +1,16 @@
 /**
  * Child-process probe for the allocation test: loads one model, warms it up, then processes
  * `blocks` blocks while counting GCs (PerformanceObserver) and heap growth. Prints one JSON line.
- * Run: node --expose-gc bin/run-ts.mjs test/nam/alloc-probe.ts MODEL.nam BLOCK BLOCKS [fastTanh]
+ * Run: node --expose-gc bin/run-ts.mjs test/nam/alloc-probe.ts MODEL.nam BLOCK BLOCKS fast|exact js|simd
  */
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createNamModel, parseNam } from '../../src/dsp/nam/index.ts';
 
-const [path, blockArg, blocksArg, fast] = process.argv.slice(2);
+const [path, blockArg, blocksArg, fast, kernelArg] = process.argv.slice(2);
 const block = Number(blockArg);
 const blocks = Number(blocksArg);
-const model = createNamModel(parseNam(readFileSync(path!, 'utf8')), { maxBlockSize: block, fastTanh: fast === 'fast' });
+const model = createNamModel(parseNam(readFileSync(path!, 'utf8')), { maxBlockSize: block, fastTanh: fast === 'fast', kernels: kernelArg === 'js' ? 'js' : 'simd' });
 const input = new Float32Array(block);
 const output = new Float32Array(block);
 const oscillator = new Float64Array(1); // phase, kept in a typed array so no number is boxed
@@ -29,7 +29,7 @@ function runTen(): void {
   }
   oscillator[0] = phase;
 }
-for (let k = 0; k < 300; k++) runTen();
+for (let k = 0; k < 1000; k++) runTen();
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 gc();
@@ -47,5 +47,5 @@ for (let i = 0; i < block; i++) if (!Number.isFinite(output[i]!)) finite = false
 // Let the observer deliver entries queued during the loop.
 setTimeout(() => {
   obs.disconnect();
-  console.log(JSON.stringify({ gcs, heapGrowth: after - before, blocks, finite }));
+  console.log(JSON.stringify({ gcs, heapGrowth: after - before, blocks, finite, kernels: model.kernels }));
 }, 50);

@@ -9,8 +9,8 @@ import { MODELS_DIR, REFERENCE_DIR } from '../helpers/fixtures.ts';
 
 const root = resolve(__dirname, '../..');
 
-function probe(model: string, block: number, blocks: number, fast = false): { gcs: number; heapGrowth: number; blocks: number; finite: boolean } {
-  const out = execFileSync(process.execPath, ['--expose-gc', 'bin/run-ts.mjs', 'test/nam/alloc-probe.ts', model, String(block), String(blocks), fast ? 'fast' : ''], { cwd: root, encoding: 'utf8' });
+function probe(model: string, block: number, blocks: number, fast: boolean, kernels: string): { gcs: number; heapGrowth: number; blocks: number; finite: boolean; kernels: string } {
+  const out = execFileSync(process.execPath, ['--expose-gc', 'bin/run-ts.mjs', 'test/nam/alloc-probe.ts', model, String(block), String(blocks), fast ? 'fast' : 'exact', kernels], { cwd: root, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -25,10 +25,11 @@ const cases: [string, string, number, boolean?][] = [
   ['Linear', join(REFERENCE_DIR, 'linear_64', 'model.nam'), 64],
 ];
 
-describe('process() allocates nothing', () => {
+describe.each(['js', 'simd'])('process() allocates nothing (%s kernels)', (kernels) => {
   for (const [name, path, block, fast] of cases) {
     it(`${name}: 12,000 blocks of ${block}, no GC, flat heap`, () => {
-      const r = probe(path, block, 12000, fast);
+      const r = probe(path, block, 12000, fast ?? false, kernels);
+      expect(r.kernels).toBe(kernels);
       expect(r.blocks).toBe(12000);
       expect(r.finite).toBe(true);
       expect(r.gcs).toBe(0);

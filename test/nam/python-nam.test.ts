@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNamModel, parseNam } from '../../src/dsp/nam/index.ts';
+import { createNamModel, parseNam, type KernelChoice } from '../../src/dsp/nam/index.ts';
 import { PYTHON_NAM_DIR, maxAbsDiff, readJsonArray } from '../helpers/fixtures.ts';
 
 interface Pair {
@@ -35,14 +35,17 @@ const pairs: Pair[] = [
   { model: 'slimmable_container.nam', input: 'input_slim.json', expected: 'expected_slim_2.json', slim: 1.0 },
 ];
 
-describe('python-nam oracle pairs', () => {
+const kernelPaths: KernelChoice[] = ['js', 'simd'];
+
+describe.each(kernelPaths)('python-nam oracle pairs (%s kernels)', (kernels) => {
   for (const p of pairs) {
     it(`${p.model}${p.slim !== undefined ? ` at slim ${p.slim}` : ''} matches ${p.expected}`, () => {
       const text = readFileSync(join(PYTHON_NAM_DIR, p.model), 'utf8');
       const input = readJsonArray(join(PYTHON_NAM_DIR, p.input));
       const expected = readJsonArray(join(PYTHON_NAM_DIR, p.expected));
       expect(expected.length).toBe(input.length);
-      const model = createNamModel(parseNam(text), { maxBlockSize: 256, prewarm: false, slim: p.slim ?? 1 });
+      const model = createNamModel(parseNam(text), { maxBlockSize: 256, prewarm: false, slim: p.slim ?? 1, kernels });
+      expect(model.kernels).toBe(kernels);
       const out = new Float32Array(input.length);
       model.process(input, out);
       const skip = p.recurrent ? 0 : model.receptiveField;
@@ -56,7 +59,7 @@ describe('python-nam oracle pairs', () => {
     it(`${model} loads and runs to finite output at several slim values`, () => {
       const text = readFileSync(join(PYTHON_NAM_DIR, model), 'utf8');
       for (const slim of [0, 0.5, 1]) {
-        const m = createNamModel(parseNam(text), { maxBlockSize: 64, slim });
+        const m = createNamModel(parseNam(text), { maxBlockSize: 64, slim, kernels });
         const x = new Float32Array(4096).map((_, i) => 0.5 * Math.sin(i * 0.05));
         const y = new Float32Array(x.length);
         m.process(x, y);

@@ -5,7 +5,7 @@
  * Nothing here can be tuned to a fixture: the configs and weights are generated per seed.
  */
 import { describe, expect, it } from 'vitest';
-import { createNamModel, parseNam } from '../../src/dsp/nam/index.ts';
+import { createNamModel, parseNam, type KernelChoice } from '../../src/dsp/nam/index.ts';
 import { createNamEmscriptenModule, loadNamWasmRunner, type NamEmscriptenModule } from '../../bench/nam-wasm-runner.ts';
 import { randomModel } from '../helpers/random-models.ts';
 import { maxAbsDiff, referenceInput, referenceTolerance } from '../helpers/fixtures.ts';
@@ -14,7 +14,9 @@ const kinds = ['wavenet-a1', 'wavenet-a2', 'lstm', 'convnet', 'linear'] as const
 const SEEDS_PER_KIND = 6;
 let core: NamEmscriptenModule | undefined;
 
-describe('random models agree with NeuralAmpModelerCore (WASM build)', () => {
+const kernelPaths: KernelChoice[] = ['js', 'simd'];
+
+describe.each(kernelPaths)('random models agree with NeuralAmpModelerCore (WASM build), %s kernels', (kernels) => {
   for (const kind of kinds) {
     for (let s = 1; s <= SEEDS_PER_KIND; s++) {
       const seed = 1000 * kinds.indexOf(kind) + s;
@@ -24,7 +26,7 @@ describe('random models agree with NeuralAmpModelerCore (WASM build)', () => {
         const text = JSON.stringify(m.nam);
         const block = 64;
         const input = referenceInput().subarray(0, 24000);
-        const ours = createNamModel(parseNam(text), { maxBlockSize: block, fastTanh: true });
+        const ours = createNamModel(parseNam(text), { maxBlockSize: block, fastTanh: true, kernels });
         const theirs = loadNamWasmRunner(core, text, block);
         const a = new Float32Array(input.length);
         const b = new Float32Array(input.length);

@@ -48,6 +48,7 @@ import { NamError } from './errors.ts';
 import { expectWeightCount, WeightReader } from './weights.ts';
 import { fastSigmoid, fastTanh } from './activations.ts';
 import type { ConfigReader } from './config-reader.ts';
+import { SimdLstmDsp } from './simd/simd-lstm.ts';
 
 const MAX_BLOCK = 1 << 20;
 /** Largest hidden size accepted: a 4096-wide layer already has 134 M weights, past the budget. */
@@ -219,6 +220,11 @@ export const buildLstm: ArchitectureBuilder = ({ config, weights, options }) => 
   const L = c.numLayers;
   // xh (I + L·H), c (L·H), h0 and c0 copies (2·L·H), ifgo (4H); W, b and the head stay views of `weights`.
   checkBudget(weights.length + c.inputSize + 4 * L * H + 4 * H, config.path);
+
+  const simd = options.compute?.simd;
+  if (simd && options.compute && c.inputSize === 1) {
+    return new SimdLstmDsp(weights, H, L, options.fastTanh, maxBlockSize, lstmPrewarmSamples(options.sampleRate), options.compute, simd);
+  }
 
   const reader = new WeightReader(weights);
   const w: Float32Array[] = [];
