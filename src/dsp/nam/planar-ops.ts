@@ -12,7 +12,6 @@
  *   activate(act, v):       v = act(v), row by row (PReLU needs the row's channel)
  */
 import type { Activation } from './activations.ts';
-import { ptr } from './compute.ts';
 import type { SimdKernels } from './simd/kernels.ts';
 import type { PlanarView } from './planar.ts';
 
@@ -96,36 +95,52 @@ export const jsPlanarOps: PlanarOps = {
   },
 };
 
-/** The same operations through the SIMD kernels (views must live in the kernels' memory). */
+/**
+ * The same operations through the SIMD kernels (views must live in the kernels' memory). A full
+ * block (n = stride) of views with equal strides is one contiguous run, processed in one call;
+ * otherwise one call per row, touching only the row's first n samples (rounded up to 4), so the
+ * unused tail of each row never accumulates anything.
+ */
 export function simdPlanarOps(k: SimdKernels): PlanarOps {
+  const at = (v: PlanarView): number => v.data.byteOffset + 4 * v.offset;
+  const span = (v: PlanarView, n: number): number => (v.channels - 1) * v.stride + n;
+  const whole = (n: number, a: PlanarView, b: PlanarView, c: PlanarView = a): boolean => n === a.stride && a.stride === b.stride && a.stride === c.stride;
   return {
     add(src, dst, n) {
-      for (let c = 0; c < src.channels; c++) k.add(ptr(dst.data, dst.offset + c * dst.stride), ptr(src.data, src.offset + c * src.stride), n);
+      if (whole(n, src, dst)) return k.add(at(dst), at(src), span(src, n));
+      for (let c = 0; c < src.channels; c++) k.add(at(dst) + 4 * c * dst.stride, at(src) + 4 * c * src.stride, n);
     },
     copy(src, dst, n) {
-      for (let c = 0; c < src.channels; c++) k.copy(ptr(dst.data, dst.offset + c * dst.stride), ptr(src.data, src.offset + c * src.stride), n);
+      if (whole(n, src, dst)) return k.copy(at(dst), at(src), span(src, n));
+      k.copy_rows(at(dst), dst.stride, at(src), src.stride, src.channels, n);
     },
     scale(src, dst, s, n) {
-      for (let c = 0; c < src.channels; c++) k.scale(ptr(dst.data, dst.offset + c * dst.stride), ptr(src.data, src.offset + c * src.stride), n, s);
+      if (whole(n, src, dst)) return k.scale(at(dst), at(src), span(src, n), s);
+      for (let c = 0; c < src.channels; c++) k.scale(at(dst) + 4 * c * dst.stride, at(src) + 4 * c * src.stride, n, s);
     },
     gateMul(top, bottom, n) {
-      for (let c = 0; c < top.channels; c++) k.gate_mul(ptr(top.data, top.offset + c * top.stride), ptr(bottom.data, bottom.offset + c * bottom.stride), n);
+      if (whole(n, top, bottom)) return k.gate_mul(at(top), at(bottom), span(top, n));
+      for (let c = 0; c < top.channels; c++) k.gate_mul(at(top) + 4 * c * top.stride, at(bottom) + 4 * c * bottom.stride, n);
     },
     blend(top, pre, alpha, n) {
+      if (whole(n, top, pre, alpha)) return k.blend(at(top), at(pre), at(alpha), span(top, n));
       for (let c = 0; c < top.channels; c++) {
-        k.blend(ptr(top.data, top.offset + c * top.stride), ptr(pre.data, pre.offset + c * pre.stride), ptr(alpha.data, alpha.offset + c * alpha.stride), n);
+        k.blend(at(top) + 4 * c * top.stride, at(pre) + 4 * c * pre.stride, at(alpha) + 4 * c * alpha.stride, n);
       }
     },
     film(x, ss, out, shift, n) {
-      const shiftRows = x.channels * ss.stride;
+      const shiftBytes = 4 * x.channels * ss.stride;
+      if (whole(n, x, ss, out)) return k.film(at(out), at(x), at(ss), at(ss) + shiftBytes, span(x, n), shift ? 1 : 0);
       for (let c = 0; c < x.channels; c++) {
-        const sp = ss.offset + c * ss.stride;
-        k.film(ptr(out.data, out.offset + c * out.stride), ptr(x.data, x.offset + c * x.stride), ptr(ss.data, sp), ptr(ss.data, sp + shiftRows), n, shift ? 1 : 0);
+        const sp = at(ss) + 4 * c * ss.stride;
+        k.film(at(out) + 4 * c * out.stride, at(x) + 4 * c * x.stride, sp, sp + shiftBytes, n, shift ? 1 : 0);
       }
     },
     activate(act, v, n) {
       if (act.isIdentity) return;
-      for (let c = 0; c < v.channels; c++) applySimdActivation(k, act, ptr(v.data, v.offset + c * v.stride), n, c);
+      // PReLU has a slope per channel; every other activation is the same on every row.
+      if (act.name !== 'PReLU' && n === v.stride) return applySimdActivation(k, act, at(v), span(v, n), 0);
+      for (let c = 0; c < v.channels; c++) applySimdActivation(k, act, at(v) + 4 * c * v.stride, n, c);
     },
   };
 }

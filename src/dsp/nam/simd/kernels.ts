@@ -40,6 +40,7 @@ export interface SimdKernels {
   hardswish(ptr: number, count: number): void;
   add(dst: number, src: number, count: number): void;
   copy(dst: number, src: number, count: number): void;
+  copy_rows(dst: number, dstStride: number, src: number, srcStride: number, rows: number, count: number): void;
   scale(dst: number, src: number, count: number, k: number): void;
   gate_mul(top: number, bottom: number, count: number): void;
   blend(top: number, pre: number, alpha: number, count: number): void;
@@ -67,6 +68,7 @@ export const SIMD_KERNEL_NAMES = [
   'hardswish',
   'add',
   'copy',
+  'copy_rows',
   'scale',
   'gate_mul',
   'blend',

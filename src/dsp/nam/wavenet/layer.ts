@@ -146,11 +146,13 @@ export class WaveNetLayer {
     const act = this.actRows;
     if (f.activation_post_film) f.activation_post_film.process(act, cond, act, n);
 
-    // 4. layer1x1 (residual branch)
-    if (this.layer1x1 && this.layerOut) {
+    // 4. layer1x1 (residual branch); added straight into x when nothing modulates it in between
+    const l1Film = this.spec.gating === 'blended' ? f.layer1x1_post_film : undefined;
+    const residualInPlace = !l1Film && next.data === x.data && next.offset === x.offset;
+    if (this.layer1x1 && this.layerOut && !residualInPlace) {
       const l = this.layerOut.all;
       this.layer1x1.process(act, l, n);
-      if (this.spec.gating === 'blended' && f.layer1x1_post_film) f.layer1x1_post_film.process(l, cond, l, n);
+      if (l1Film) l1Film.process(l, cond, l, n);
     }
 
     // 5. head branch
@@ -164,6 +166,10 @@ export class WaveNetLayer {
     }
 
     // 6. residual: next = x + layer1x1(a)  (or x)
+    if (residualInPlace) {
+      if (this.layer1x1) this.layer1x1.process(act, next, n, true);
+      return;
+    }
     if (next.data !== x.data || next.offset !== x.offset) this.ops.copy(x, next, n);
     if (this.layerOut) this.ops.add(this.layerOut.all, next, n);
   }

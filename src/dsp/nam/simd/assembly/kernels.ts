@@ -50,6 +50,7 @@
  *   copy(dst, src, count)                         dst = src
  *   scale(dst, src, count, k)                     dst = k·src
  *   gate_mul(top, bottom, count)                  top *= bottom
+ *   copy_rows(dst, dstStride, src, srcStride, rows, count)   rows of count floats, strides in floats
  *   blend(top, pre, alpha, count)                 top = alpha·top + (1−alpha)·pre
  *   film(dst, x, scale, shift, count, hasShift)   dst = x·scale (+ shift when hasShift ≠ 0)
  *   flush_denormals(ptr, count)                   |v| < 1e-30 → 0 (NaN and ±Inf kept)
@@ -365,6 +366,18 @@ export function add(dst: usize, src: usize, count: i32): void {
 export function copy(dst: usize, src: usize, count: i32): void {
   const bytes = span(count);
   for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, v128.load(src + o));
+}
+
+/** rows × count floats between buffers of different strides (a planar block into a conv history). */
+export function copy_rows(dst: usize, dstStride: i32, src: usize, srcStride: i32, rows: i32, count: i32): void {
+  const bytes = span(count);
+  const ds = <usize>dstStride << 2;
+  const ss = <usize>srcStride << 2;
+  for (let r = 0; r < rows; r++) {
+    for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, v128.load(src + o));
+    dst += ds;
+    src += ss;
+  }
 }
 
 export function scale(dst: usize, src: usize, count: i32, k: f32): void {
