@@ -599,7 +599,9 @@ export function formatFloat32(x: number): string {
 
 /** The complete `.nam` text of the default model (deterministic, byte for byte). */
 export function makeDefaultModelText(): string {
-  const weights = designWeights().map((w) => Math.fround(w));
+  // Filter-design round-off leaves a few weights around 1e-42: they are zero in effect, and as
+  // float32 subnormals they would slow every engine that multiplies by them, so they are zeroed.
+  const weights = designWeights().map((w) => (Math.abs(w) < 1e-30 ? 0 : Math.fround(w)));
   const loudness = Math.round(measureLoudness(DEFAULT_MODEL_CONFIG, weights) * 100) / 100;
   const pre = DESIGN.pre;
   const post = DESIGN.post;

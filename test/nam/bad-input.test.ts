@@ -97,6 +97,20 @@ describe('non-finite weights', () => {
   });
 });
 
+describe('subnormal weights', () => {
+  it('are stored as 0 (they change nothing audible and would slow the kernels)', () => {
+    const s = standard();
+    const w = [...s.weights];
+    w[10] = 1.4e-42;
+    w[11] = -3e-39;
+    w[12] = 2e-38;
+    const f = parseNam({ ...s, weights: w });
+    expect(f.weights[10]).toBe(0);
+    expect(f.weights[11]).toBe(0);
+    expect(f.weights[12]).toBe(Math.fround(2e-38));
+  });
+});
+
 describe('unknown names', () => {
   it('unknown architecture', () => {
     expectNamError(() => build({ ...standard(), architecture: 'Transformer' }), 'unsupported-architecture', /^architecture: unknown architecture "Transformer" \(known: WaveNet, LSTM/);
