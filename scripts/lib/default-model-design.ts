@@ -54,6 +54,9 @@
  * guitar signal used to measure loudness comes from a seeded mulberry32.
  */
 import { ReferenceWaveNetA1, a1WeightCount, type A1WaveNetConfig } from './wavenet-a1-reference.ts';
+import { mulberry32 } from '../../src/dsp/synth/prng.ts';
+
+export { mulberry32 };
 
 // ───────────────────────────────────────── design parameters ─────────────────────────────────────────
 
@@ -488,17 +491,6 @@ export function designWeights(): number[] {
 
 // ───────────────────────────────────────── loudness ─────────────────────────────────────────
 
-/** mulberry32: a small 32-bit PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const LOUDNESS_INPUT_RMS_DBFS = -18;
 export const LOUDNESS_INPUT_SECONDS = 3;

@@ -3,18 +3,12 @@
  * The weight count of each is computed here from first principles (PyTorch layouts), independently
  * of the engine's own counting.
  */
+import { mulberry32 } from '../../src/dsp/synth/prng.ts';
+
 type Json = Record<string, unknown>;
 
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded floats in [0, 1). */
+export const seededRandom = mulberry32;
 
 export interface RandomModel {
   description: string;

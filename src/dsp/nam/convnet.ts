@@ -37,13 +37,12 @@
  * Invariants: everything is allocated in the builder; `process` never allocates; in-place
  * processing is safe (the input block is copied into the first history before anything is written).
  */
-import { checkBudget, type ArchitectureBuilder, type BuildOptions, type NamDsp } from './dsp.ts';
+import { checkBudget, checkMaxBlockSize, type ArchitectureBuilder, type NamDsp } from './dsp.ts';
 import { NamError } from './errors.ts';
 import { expectWeightCount, WeightReader } from './weights.ts';
 import { parseActivation, type Activation } from './activations.ts';
 import type { ConfigReader } from './config-reader.ts';
 
-const MAX_BLOCK = 1 << 20;
 const MAX_LAYERS = 4096;
 
 export interface ConvNetConfig {
@@ -87,14 +86,6 @@ export function convNetWeightCount(c: ConvNetConfig): number {
 /** Slack past d + maxBlockSize in each history, so a rewind (a d-sample copy) is amortised. */
 function historyLength(dilation: number, maxBlockSize: number): number {
   return dilation + maxBlockSize + Math.max(maxBlockSize, Math.min(dilation, 1 << 14), 256);
-}
-
-function checkMaxBlockSize(options: BuildOptions): number {
-  const m = options.maxBlockSize;
-  if (!Number.isInteger(m) || m < 1 || m > MAX_BLOCK) {
-    throw new NamError('invalid-option', 'options.maxBlockSize', `expected an integer from 1 to ${MAX_BLOCK}, got ${m}`);
-  }
-  return m;
 }
 
 /** One kernel-2 block: weights repacked per output channel, plus its input history. */

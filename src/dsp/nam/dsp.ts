@@ -76,3 +76,15 @@ export function checkBudget(floats: number, path: string): void {
     throw new NamError('too-large', path, `this config needs about ${Math.round((floats * 4) / 2 ** 20)} MiB of buffers, more than the ${(MAX_MODEL_FLOATS * 4) / 2 ** 20} MiB limit`);
   }
 }
+
+/** Largest block any model accepts. */
+export const MAX_BLOCK_SIZE = 65536;
+
+/** The build option every architecture checks first. */
+export function checkMaxBlockSize(options: BuildOptions): number {
+  const m = options.maxBlockSize;
+  if (!Number.isInteger(m) || m < 1 || m > MAX_BLOCK_SIZE) {
+    throw new NamError('invalid-option', 'options.maxBlockSize', `expected an integer from 1 to ${MAX_BLOCK_SIZE}, got ${m}`);
+  }
+  return m;
+}

@@ -22,13 +22,12 @@
  * Invariants: all buffers are allocated in the builder; `process` never allocates; in-place
  * processing (outputs[0] === inputs[0]) is safe because the block is copied into the history first.
  */
-import { checkBudget, type ArchitectureBuilder, type BuildOptions, type NamDsp } from './dsp.ts';
+import { checkBudget, checkMaxBlockSize, type ArchitectureBuilder, type NamDsp } from './dsp.ts';
 import { NamError } from './errors.ts';
 import { expectWeightCount } from './weights.ts';
 import type { ConfigReader } from './config-reader.ts';
 
 /** Largest maxBlockSize any builder accepts (1 Mi samples). */
-const MAX_BLOCK = 1 << 20;
 
 /** Extra room past RF-1 + maxBlockSize, so rewinds (an RF-1 copy) happen only every few blocks. */
 function historySlack(rf: number, maxBlockSize: number): number {
@@ -51,14 +50,6 @@ export function readLinearConfig(config: ConfigReader): LinearConfig {
 
 export function linearWeightCount(c: LinearConfig): number {
   return c.receptiveField + (c.bias ? 1 : 0);
-}
-
-function checkMaxBlockSize(options: BuildOptions): number {
-  const m = options.maxBlockSize;
-  if (!Number.isInteger(m) || m < 1 || m > MAX_BLOCK) {
-    throw new NamError('invalid-option', 'options.maxBlockSize', `expected an integer from 1 to ${MAX_BLOCK}, got ${m}`);
-  }
-  return m;
 }
 
 class LinearDsp implements NamDsp {

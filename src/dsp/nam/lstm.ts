@@ -43,14 +43,13 @@
  * Invariants: everything is allocated in the builder; `process` never allocates; in-place
  * processing is safe (each sample is read before its output is written).
  */
-import { checkBudget, type ArchitectureBuilder, type BuildOptions, type NamDsp } from './dsp.ts';
+import { checkBudget, checkMaxBlockSize, type ArchitectureBuilder, type NamDsp } from './dsp.ts';
 import { NamError } from './errors.ts';
 import { expectWeightCount, WeightReader } from './weights.ts';
 import { fastSigmoid, fastTanh } from './activations.ts';
 import type { ConfigReader } from './config-reader.ts';
 import { SimdLstmDsp } from './simd/simd-lstm.ts';
 
-const MAX_BLOCK = 1 << 20;
 /** Largest hidden size accepted: a 4096-wide layer already has 134 M weights, past the budget. */
 const MAX_HIDDEN = 4096;
 const MAX_LAYERS = 1024;
@@ -89,14 +88,6 @@ export function lstmWeightCount(c: LstmConfig): number {
 export function lstmPrewarmSamples(sampleRate: number): number {
   const r = Math.trunc(0.5 * sampleRate);
   return Number.isFinite(r) && r > 0 ? r : 1;
-}
-
-function checkMaxBlockSize(options: BuildOptions): number {
-  const m = options.maxBlockSize;
-  if (!Number.isInteger(m) || m < 1 || m > MAX_BLOCK) {
-    throw new NamError('invalid-option', 'options.maxBlockSize', `expected an integer from 1 to ${MAX_BLOCK}, got ${m}`);
-  }
-  return m;
 }
 
 class LstmDsp implements NamDsp {

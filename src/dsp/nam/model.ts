@@ -9,7 +9,7 @@
  * - `reset()` clears every history and, unless `prewarm: false`, feeds the model's exact prewarm
  *   (receptive-field) zeros, as NeuralAmpModelerCore does. Models are created already prewarmed.
  */
-import type { ArchitectureRegistry, NamDsp } from './dsp.ts';
+import { MAX_BLOCK_SIZE, type ArchitectureRegistry, type NamDsp } from './dsp.ts';
 import { NamError } from './errors.ts';
 import { parseNam, type NamFile, type NamMetadata } from './file.ts';
 import { buildDsp, createDefaultRegistry } from './registry.ts';
@@ -53,7 +53,6 @@ export interface NamModel {
   reset(): void;
 }
 
-export const MAX_BLOCK_SIZE_LIMIT = 65536;
 
 let sharedRegistry: ArchitectureRegistry | undefined;
 
@@ -124,8 +123,8 @@ class MonoModel implements NamModel {
 export function createNamModel(fileOrText: NamFile | string, options: NamModelOptions): NamModel {
   const file = typeof fileOrText === 'string' ? parseNam(fileOrText) : fileOrText;
   const { maxBlockSize } = options;
-  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1 || maxBlockSize > MAX_BLOCK_SIZE_LIMIT) {
-    throw new NamError('invalid-option', 'maxBlockSize', `must be an integer from 1 to ${MAX_BLOCK_SIZE_LIMIT}, got ${maxBlockSize}`);
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1 || maxBlockSize > MAX_BLOCK_SIZE) {
+    throw new NamError('invalid-option', 'maxBlockSize', `must be an integer from 1 to ${MAX_BLOCK_SIZE}, got ${maxBlockSize}`);
   }
   const slim = options.slim ?? 1;
   if (!(slim >= 0 && slim <= 1)) throw new NamError('invalid-option', 'slim', `must be between 0 and 1, got ${slim}`);

@@ -15,6 +15,9 @@
  * All randomness (noise bursts, timing, velocity and pick-position humanisation) comes from a
  * seeded mulberry32 generator, so the same options always give the same samples.
  */
+import { mulberry32 } from './prng.ts';
+
+export { mulberry32 };
 
 export interface DiClipOptions {
   sampleRate: number;
@@ -25,17 +28,6 @@ export interface DiClipOptions {
 /** Peak level of the finished clip, in dBFS. */
 export const DI_PEAK_DBFS = -10;
 
-/** mulberry32: a small, fast 32-bit PRNG; returns a generator of floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface NoteEvent {
   /** Onset in seconds from the start of the phrase. */
