@@ -5,8 +5,6 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildConvNet } from '../../src/dsp/nam/convnet.ts';
-import { ConfigReader, type JsonObject } from '../../src/dsp/nam/config-reader.ts';
-import { toFloat32Weights } from '../../src/dsp/nam/weights.ts';
 import { NamError } from '../../src/dsp/nam/errors.ts';
 import { fastTanh } from '../../src/dsp/nam/activations.ts';
 import type { BuildOptions, NamDsp } from '../../src/dsp/nam/dsp.ts';
@@ -18,52 +16,12 @@ import {
   referenceOutputs,
   referenceTolerance,
 } from '../helpers/fixtures.ts';
+import { buildWith, replay } from '../helpers/replay.ts';
+import { mulberry32 as rng } from '../../src/dsp/synth/prng.ts';
 
 const BLOCKS: (number | 'random')[] = [1, 64, 4096, 'random'];
 
-function build(config: unknown, weights: unknown, options: Partial<BuildOptions> = {}): NamDsp {
-  return buildConvNet({
-    config: new ConfigReader(config as JsonObject, 'config'),
-    weights: toFloat32Weights(weights),
-    options: { maxBlockSize: 64, fastTanh: false, slim: 1, sampleRate: 48000, ...options },
-    buildNested: () => {
-      throw new Error('ConvNet has no nested models');
-    },
-  });
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** The reference protocol: `prewarm` zeros in chunks ≤ block, then the input in chunks. */
-function replay(dsp: NamDsp, input: Float32Array, prewarm: number, block: number | 'random', seed = 1): Float32Array {
-  const max = dsp.maxBlockSize;
-  const rand = rng(seed);
-  const next = (left: number) => Math.min(left, block === 'random' ? Math.floor(rand() * (max + 1)) : block);
-  const zeros = new Float32Array(max);
-  const scratch = new Float32Array(max);
-  for (let done = 0; done < prewarm; ) {
-    const n = next(prewarm - done);
-    dsp.process([zeros], [scratch], n);
-    done += n;
-  }
-  const out = new Float32Array(input.length);
-  const inBuf = new Float32Array(max);
-  const outBuf = new Float32Array(max);
-  for (let done = 0; done < input.length; ) {
-    const n = next(input.length - done);
-    inBuf.set(input.subarray(done, done + n));
-    dsp.process([inBuf], [outBuf], n);
-    out.set(outBuf.subarray(0, n), done);
-    done += n;
-  }
-  return out;
-}
+const build = (config: unknown, weights: unknown, options: Partial<BuildOptions> = {}): NamDsp => buildWith(buildConvNet, config, weights, options);
 
 function expectNamError(f: () => unknown, code: string, ...fragments: string[]): NamError {
   let caught: unknown;

@@ -6,8 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLstm, lstmPrewarmSamples } from '../../src/dsp/nam/lstm.ts';
-import { ConfigReader, type JsonObject } from '../../src/dsp/nam/config-reader.ts';
-import { toFloat32Weights } from '../../src/dsp/nam/weights.ts';
 import { NamError } from '../../src/dsp/nam/errors.ts';
 import { fastSigmoid, fastTanh } from '../../src/dsp/nam/activations.ts';
 import type { BuildOptions, NamDsp } from '../../src/dsp/nam/dsp.ts';
@@ -21,53 +19,13 @@ import {
   referenceOutputs,
   referenceTolerance,
 } from '../helpers/fixtures.ts';
+import { buildWith, replay } from '../helpers/replay.ts';
+import { mulberry32 as rng } from '../../src/dsp/synth/prng.ts';
 
 const CASES = ['lstm_1x16', 'lstm_2x16', 'core_lstm'];
 const BLOCKS: (number | 'random')[] = [1, 64, 4096, 'random'];
 
-function build(config: unknown, weights: unknown, options: Partial<BuildOptions> = {}): NamDsp {
-  return buildLstm({
-    config: new ConfigReader(config as JsonObject, 'config'),
-    weights: toFloat32Weights(weights),
-    options: { maxBlockSize: 64, fastTanh: false, slim: 1, sampleRate: 48000, ...options },
-    buildNested: () => {
-      throw new Error('LSTM has no nested models');
-    },
-  });
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** The reference protocol: `prewarm` zeros in chunks ≤ block, then the input in chunks. */
-function replay(dsp: NamDsp, input: Float32Array, prewarm: number, block: number | 'random', seed = 1): Float32Array {
-  const max = dsp.maxBlockSize;
-  const rand = rng(seed);
-  const next = (left: number) => Math.min(left, block === 'random' ? Math.floor(rand() * (max + 1)) : block);
-  const zeros = new Float32Array(max);
-  const scratch = new Float32Array(max);
-  for (let done = 0; done < prewarm; ) {
-    const n = next(prewarm - done);
-    dsp.process([zeros], [scratch], n);
-    done += n;
-  }
-  const out = new Float32Array(input.length);
-  const inBuf = new Float32Array(max);
-  const outBuf = new Float32Array(max);
-  for (let done = 0; done < input.length; ) {
-    const n = next(input.length - done);
-    inBuf.set(input.subarray(done, done + n));
-    dsp.process([inBuf], [outBuf], n);
-    out.set(outBuf.subarray(0, n), done);
-    done += n;
-  }
-  return out;
-}
+const build = (config: unknown, weights: unknown, options: Partial<BuildOptions> = {}): NamDsp => buildWith(buildLstm, config, weights, options);
 
 function expectNamError(f: () => unknown, code: string, ...fragments: string[]): NamError {
   let caught: unknown;
