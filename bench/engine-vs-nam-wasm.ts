@@ -1,53 +1,84 @@
 /**
  * Benchmark: our NAM engine (src/dsp/nam) against `@opendaw/nam-wasm` (NeuralAmpModelerCore compiled to
- * WASM), in one Node process. Run with `npm run bench` (`node --expose-gc bin/run-ts.mjs bench/engine-vs-nam-wasm.ts`).
+ * WASM, driven through ./nam-wasm-runner.ts), side by side in one Node process. `npm run bench` runs
  *
- *   --model PATH[,PATH…]   .nam files (repeatable; default ../shared/fixtures/models/deluxe.nam)
- *   --block N[,N…]         block sizes (repeatable; default 128)
- *   --seconds S            audio per timed run (default 10)
- *   --runs N               timed runs per contender (default 5, at least 5)
- *   --warmup S             audio processed by each contender before timing (default 3)
- *   --loads N              loads per contender for the load-time median (default 5)
- *   --heap-seconds S       audio processed for the heap/GC measurement (default 30)
+ *   node --expose-gc --experimental-wasm-relaxed-simd bin/run-ts.mjs bench/engine-vs-nam-wasm.ts --callgrind
  *
- * For every model × block size (a "case"):
- * 1. nam-wasm is loaded into a fresh emscripten instance: load time = `_nam_loadModel` (C++ JSON parse,
- *    build, prewarm), median (and first, i.e. cold) of `--loads` loads; instantiation is a one-off per
- *    page and reported apart. A fresh nam-wasm model processes the first second of the signal as the
- *    agreement reference.
- * 2. Then one phase per tanh mode of ours — "fast" (`fastTanh: true`, as the plugin runs and as nam-wasm
- *    does: see test/bench/nam-wasm-runner.test.ts), then "std" (`fastTanh: false`). A phase is complete
- *    before the next mode's model exists, so JIT feedback from the other activation cannot leak into
- *    the fast-tanh numbers. In each phase:
- *    - load time of ours: `parseNam` + `createNamModel` (models are created prewarmed);
- *    - agreement: a fresh model processes the first second; max |ours − nam-wasm| / nam-wasm's peak
- *      (~1e-6 expected for fast tanh, ~1e-2 for std tanh);
- *    - speed: warm-up, then `--runs` runs alternating ours, nam-wasm, ours, nam-wasm …, `global.gc()`
- *      before each; a run processes `--seconds` of a synthesized guitar-like signal in blocks of exactly
- *      the block size through pre-made subarray views (the loop allocates nothing). Real-time factor
- *      (RTF) = audio seconds / wall seconds; "ours/nam-wasm" > 1 means ours is faster;
- *    - heap: after `global.gc()`, heapUsed before and after processing `--heap-seconds` (no GC forced
- *      in between), and the GCs (by kind) a PerformanceObserver saw meanwhile. nam-wasm's (measured in
- *      the first phase) lives in wasm memory, outside the JS heap: its numbers show only the JS glue
- *      and the GCs V8 schedules on its own (now and then one major GC plus incremental marking, with
- *      no heap growth, for either contender).
+ * (relaxed SIMD needs that flag on Node 20; without it the relaxed column reads "n/a").
  *
- * Cases run one after another in this process and share its JIT state.
+ *   --model PATH[,PATH…]   .nam files (default: standard = ../shared/fixtures/models/deluxe.nam, and the
+ *                          lite, nano, LSTM 1×16 and A2 reference models under ../shared/fixtures/reference)
+ *   --block N[,N…]         block sizes (default 32,64,128,512)
+ *   --js-block N[,N…]|none block sizes at which plain TS is timed too (default 128)
+ *   --seconds S            audio per timed run (default: auto, see --run-ms)
+ *   --run-ms MS            auto audio length: the slowest of ours-SIMD / ours-relaxed / nam-wasm takes
+ *                          about MS per run, within 2..20 s of audio (default 600)
+ *   --runs N               timed runs per contender (default 7, at least 5)
+ *   --warmup S             audio each contender processes before timing (default 2)
+ *   --loads N              loads per implementation for the load-time median (default 5)
+ *   --callgrind            afterwards, count instructions per sample with valgrind (see below)
+ *   --callgrind-only       only that
+ *   --callgrind-relaxed    also count ours with relaxed SIMD (slow: valgrind emulates FMA, ~3 min more)
+ *
+ * Speed, for every model × block size (a "case"): a fresh nam-wasm emscripten instance (its buffer size
+ * is global) and fresh models of ours — fastTanh: true, kernels 'simd' and 'relaxed-simd' (when the
+ * runtime has it) — each process the first second of a synthesized guitar-like signal (agreement:
+ * max |ours − nam-wasm| / nam-wasm's peak, ~1e-6 expected), then warm up, then `--runs` rounds, each
+ * timing every contender once, in an order that rotates from round to round, `global.gc()` before each
+ * run; a run processes the same audio in blocks of exactly the block size through pre-made subarray
+ * views (the loop allocates nothing). RTF = audio seconds / wall seconds, median of the runs;
+ * "ours/nam-wasm" > 1 means ours is faster. Cases share the process's JIT state. Plain TS (kernels
+ * 'js') is timed the same way against a fresh nam-wasm, at the --js-block sizes, in a second pass after
+ * all SIMD cases: it runs other classes through the same call sites, and its JIT feedback should not
+ * reach the SIMD numbers.
+ *
+ * Load: per model (at block 128, or the first block size), parse + build + prewarm: for ours
+ * `parseNam` + `createNamModel` (kernels 'simd'; models are created prewarmed), for nam-wasm
+ * `_nam_loadModel` (C++ JSON parse, build, prewarm), alternating; median of the loads after the first
+ * (cold) one.
+ *
+ * Callgrind: bench/callgrind-probe.ts under `valgrind --tool=callgrind` (all threads counted), on the
+ * standard model at block 128, once with 1 s and once with 3 s of audio per implementation:
+ * (I(3 s) − I(1 s)) / (2 s × rate) = instructions per sample, with start-up, load and JIT cancelled.
+ * Node runs with `--predictable --no-liftoff`: single-threaded V8, and WebAssembly compiled by TurboFan
+ * up front instead of Liftoff first with a tier-up whose timing (hence the number of blocks run on
+ * Liftoff code) varies from run to run — with the default tiering, nam-wasm's count varied by ~±1.5%,
+ * with these flags by < 0.01%. The steady-state code is the same TurboFan code either way (native
+ * speed with and without the flags is equal). The runs are independent processes and instruction
+ * counts do not depend on machine load, so two run at a time.
  *
  * Tables go to stdout; progress goes to stderr.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
-import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createNamModel, parseNam } from '../src/dsp/nam/index.ts';
-import { createNamEmscriptenModule, loadNamWasmRunner, type NamEmscriptenModule } from './nam-wasm-runner.ts';
+import { createNamModel, parseNam, type KernelChoice } from '../src/dsp/nam/index.ts';
+import { relaxedSimdSupported, simdSupported } from '../src/dsp/nam/simd/kernels.ts';
+import { createNamEmscriptenModule, loadNamWasmRunner } from './nam-wasm-runner.ts';
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED_DIR = resolve(process.cwd(), '../shared');
-const DEFAULT_MODEL = resolve(SHARED_DIR, 'fixtures/models/deluxe.nam');
+const REFERENCE = (name: string): string => resolve(SHARED_DIR, 'fixtures/reference', name, 'model.nam');
+const STANDARD_MODEL = resolve(SHARED_DIR, 'fixtures/models/deluxe.nam');
+/** The default models and their table labels. */
+const DEFAULT_MODELS: readonly (readonly [string, string])[] = [
+  [STANDARD_MODEL, 'standard'],
+  [REFERENCE('wavenet_lite'), 'lite'],
+  [REFERENCE('wavenet_nano'), 'nano'],
+  [REFERENCE('lstm_1x16'), 'lstm 1x16'],
+  [REFERENCE('core_A2'), 'A2'],
+];
+const DEFAULT_BLOCKS = [32, 64, 128, 512];
 const DEFAULT_RATE = 48_000;
 const AGREEMENT_SECONDS = 1;
+const MIN_AUTO_SECONDS = 2;
+const MAX_AUTO_SECONDS = 20;
+const CALLGRIND_BLOCK = 128;
+const CALLGRIND_SECONDS = [1, 3] as const;
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -55,15 +86,21 @@ const AGREEMENT_SECONDS = 1;
 interface BenchOptions {
   models: string[];
   blocks: number[];
-  seconds: number;
+  jsBlocks: number[];
+  /** Audio per timed run; undefined = auto (runMs). */
+  seconds: number | undefined;
+  runMs: number;
   runs: number;
   warmup: number;
   loads: number;
-  heapSeconds: number;
+  speed: boolean;
+  callgrind: boolean;
+  callgrindRelaxed: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--model PATH[,PATH…]] [--block N[,N…]] [--seconds S] [--runs N]
-                        [--warmup S] [--loads N] [--heap-seconds S]`;
+const USAGE = `usage: npm run bench -- [--model PATH[,PATH…]] [--block N[,N…]] [--js-block N[,N…]|none]
+                        [--seconds S | --run-ms MS] [--runs N] [--warmup S] [--loads N]
+                        [--callgrind | --callgrind-only] [--callgrind-relaxed]`;
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -87,11 +124,15 @@ function parseOptions(argv: string[]): BenchOptions {
       options: {
         model: { type: 'string', multiple: true },
         block: { type: 'string', multiple: true },
+        'js-block': { type: 'string', multiple: true },
         seconds: { type: 'string' },
+        'run-ms': { type: 'string' },
         runs: { type: 'string' },
         warmup: { type: 'string' },
         loads: { type: 'string' },
-        'heap-seconds': { type: 'string' },
+        callgrind: { type: 'boolean' },
+        'callgrind-only': { type: 'boolean' },
+        'callgrind-relaxed': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -113,28 +154,57 @@ function parseOptions(argv: string[]): BenchOptions {
     if (!existsSync(SHARED_DIR)) {
       fail(`shared fixtures not found at ${SHARED_DIR}: run from the project root with ../shared beside it, or pass --model PATH`);
     }
-    models.push(DEFAULT_MODEL);
+    models.push(...DEFAULT_MODELS.map(([path]) => path));
   }
   for (const m of models) if (!existsSync(m)) fail(`model file not found: ${m}`);
 
   const blocks = list(v.block).map((b) => positiveNumber('block', b, 0, true));
-  const runs = positiveNumber('runs', v.runs, 5, true);
+  const jsList = list(v['js-block']);
+  const jsBlocks = jsList.length === 1 && jsList[0] === 'none' ? [] : jsList.map((b) => positiveNumber('js-block', b, 0, true));
+  const runs = positiveNumber('runs', v.runs, 7, true);
   if (runs < 5) fail(`--runs must be at least 5, got ${runs}`);
+  const callgrindOnly = v['callgrind-only'] ?? false;
   return {
     models,
-    blocks: blocks.length > 0 ? blocks : [128],
-    seconds: positiveNumber('seconds', v.seconds, 10, false),
+    blocks: blocks.length > 0 ? blocks : DEFAULT_BLOCKS,
+    jsBlocks: jsList.length > 0 ? jsBlocks : [128],
+    seconds: v.seconds === undefined ? undefined : positiveNumber('seconds', v.seconds, 0, false),
+    runMs: positiveNumber('run-ms', v['run-ms'], 600, false),
     runs,
-    warmup: positiveNumber('warmup', v.warmup, 3, false),
+    warmup: positiveNumber('warmup', v.warmup, 2, false),
     loads: positiveNumber('loads', v.loads, 5, true),
-    heapSeconds: positiveNumber('heap-seconds', v['heap-seconds'], 30, false),
+    speed: !callgrindOnly,
+    callgrind: callgrindOnly || (v.callgrind ?? false),
+    callgrindRelaxed: v['callgrind-relaxed'] ?? false,
   };
 }
 
-/** Short name for tables: `deluxe` for …/deluxe.nam, `lstm_1x16` for …/lstm_1x16/model.nam. */
+/** Table label: the default models' names; otherwise `deluxe` for …/deluxe.nam, `lstm_1x16` for …/lstm_1x16/model.nam. */
 function modelLabel(path: string): string {
+  const known = DEFAULT_MODELS.find(([p]) => p === path);
+  if (known) return known[1];
   const name = basename(path).replace(/\.nam$/i, '');
   return name === 'model' ? basename(dirname(path)) : name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime
+
+interface RuntimeSupport {
+  simd: boolean;
+  relaxed: boolean;
+}
+
+function runtimeSupport(): RuntimeSupport {
+  return { simd: simdSupported(), relaxed: relaxedSimdSupported() };
+}
+
+function describeSupport(s: RuntimeSupport): string {
+  const flagged = process.execArgv.includes(RELAXED_FLAG);
+  const relaxed = s.relaxed
+    ? `yes${flagged ? ` (${RELAXED_FLAG})` : ''}`
+    : `no${flagged ? '' : ` (Node 20 needs ${RELAXED_FLAG}, which npm run bench passes)`}: relaxed column n/a`;
+  return `WebAssembly SIMD: ${s.simd ? 'yes' : 'no: SIMD columns n/a'}; relaxed SIMD: ${relaxed}; plain TS: yes`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +216,7 @@ interface Processor {
   dispose(): void;
 }
 
-type TanhMode = 'fast' | 'std';
+type Variant = KernelChoice | 'nam-wasm';
 
 interface ModelInfo {
   architecture: string;
@@ -154,24 +224,16 @@ interface ModelInfo {
   receptiveField: number;
 }
 
-/** Ours: parse + build (the engine prewarms as part of building). */
-function loadOurs(text: string, block: number, tanh: TanhMode): Processor & { info: ModelInfo } {
+/** Ours: parse + build (the engine prewarms as part of building), fast tanh. Undefined when the runtime gave other kernels. */
+function loadOurs(text: string, block: number, kernels: KernelChoice): (Processor & { info: ModelInfo }) | undefined {
   const file = parseNam(text);
-  const model = createNamModel(file, { maxBlockSize: block, fastTanh: tanh === 'fast' });
+  const model = createNamModel(file, { maxBlockSize: block, fastTanh: true, kernels });
+  if (model.kernels !== kernels) return undefined;
   return {
-    info: {
-      architecture: file.architecture,
-      sampleRate: model.sampleRate,
-      receptiveField: model.receptiveField,
-    },
+    info: { architecture: file.architecture, sampleRate: model.sampleRate, receptiveField: model.receptiveField },
     process: (input, output) => model.process(input, output),
     dispose: () => {},
   };
-}
-
-/** nam-wasm: `_nam_loadModel` into `module` (C++ JSON parse + build + prewarm). */
-function loadTheirs(module: NamEmscriptenModule, text: string, block: number, sampleRate: number): Processor {
-  return loadNamWasmRunner(module, text, block, sampleRate);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,6 +290,17 @@ function guitarLikeSignal(samples: number, rate: number): Float32Array {
   return signal;
 }
 
+const signals = new Map<number, Float32Array>();
+/** The signal at `rate`, `samples` long (a prefix of one long signal, made once per rate). */
+function signalOf(samples: number, rate: number): Float32Array {
+  let s = signals.get(rate);
+  if (!s || s.length < samples) {
+    s = guitarLikeSignal(Math.max(samples, Math.ceil(MAX_AUTO_SECONDS * rate) + 512), rate);
+    signals.set(rate, s);
+  }
+  return s.subarray(0, samples);
+}
+
 /** `count` block views of `buffer`, made once so the timed loops allocate nothing. */
 function blockViews(buffer: Float32Array, block: number, count: number): Float32Array[] {
   return Array.from({ length: count }, (_, k) => buffer.subarray(k * block, (k + 1) * block));
@@ -241,116 +314,16 @@ const median = (xs: readonly number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const max = (xs: readonly number[]): number => Math.max(...xs);
 
 function collectGarbage(): void {
   globalThis.gc?.();
 }
 
-/** Processes `blocks` (input views) into `outs` `repeat` times; returns wall milliseconds. */
-function timeProcessing(p: Processor, ins: readonly Float32Array[], outs: readonly Float32Array[], repeat = 1): number {
+/** Processes `ins` into `outs` (one pass); returns wall milliseconds. */
+function timeProcessing(p: Processor, ins: readonly Float32Array[], outs: readonly Float32Array[]): number {
   const t0 = performance.now();
-  for (let r = 0; r < repeat; r++) {
-    for (let k = 0; k < ins.length; k++) p.process(ins[k]!, outs[k]!);
-  }
+  for (let k = 0; k < ins.length; k++) p.process(ins[k]!, outs[k]!);
   return performance.now() - t0;
-}
-
-interface LoadStats {
-  firstMs: number;
-  medianMs: number;
-}
-
-function measureLoads(loads: number, load: () => Processor): LoadStats {
-  const times: number[] = [];
-  for (let i = 0; i < loads + 1; i++) {
-    collectGarbage();
-    const t0 = performance.now();
-    const p = load();
-    times.push(performance.now() - t0);
-    p.dispose();
-  }
-  return { firstMs: times[0]!, medianMs: median(times.slice(1)) };
-}
-
-interface HeapStats {
-  growthBytes: number;
-  gcMs: number;
-  /** GCs seen, by kind (minor = scavenge, major = mark-compact, incremental marking, weak callbacks). */
-  gcs: Record<GcKind, number>;
-}
-
-type GcKind = 'minor' | 'major' | 'incremental' | 'weakcb' | 'other';
-
-/** The kind of a 'gc' performance entry (Node puts it in `entry.detail.kind`; @types/node omits it). */
-function gcKind(entry: PerformanceEntry): GcKind {
-  const detail = (entry as PerformanceEntry & { readonly detail?: unknown }).detail;
-  const kind = typeof detail === 'object' && detail !== null && 'kind' in detail ? detail.kind : undefined;
-  switch (kind) {
-    case perfConstants.NODE_PERFORMANCE_GC_MINOR:
-      return 'minor';
-    case perfConstants.NODE_PERFORMANCE_GC_MAJOR:
-      return 'major';
-    case perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL:
-      return 'incremental';
-    case perfConstants.NODE_PERFORMANCE_GC_WEAKCB:
-      return 'weakcb';
-    default:
-      return 'other';
-  }
-}
-
-function formatGcs(gcs: Record<GcKind, number>): string {
-  const kinds = Object.entries(gcs).filter(([, n]) => n > 0);
-  const total = kinds.reduce((sum, [, n]) => sum + n, 0);
-  return total === 0 ? '0' : `${total} (${kinds.map(([k, n]) => `${n} ${k}`).join(', ')})`;
-}
-
-async function measureHeap(p: Processor, ins: readonly Float32Array[], outs: readonly Float32Array[], repeat: number): Promise<HeapStats> {
-  const stats: HeapStats = { growthBytes: 0, gcMs: 0, gcs: { minor: 0, major: 0, incremental: 0, weakcb: 0, other: 0 } };
-  const count = (entries: readonly PerformanceEntry[]): void => {
-    for (const e of entries) {
-      stats.gcMs += e.duration;
-      stats.gcs[gcKind(e)]++;
-    }
-  };
-  collectGarbage();
-  await new Promise((r) => setImmediate(r)); // deliver the forced GC's entry before observing
-  const observer = new PerformanceObserver((list) => count(list.getEntries()));
-  observer.observe({ entryTypes: ['gc'] });
-  const before = process.memoryUsage().heapUsed;
-  timeProcessing(p, ins, outs, repeat);
-  const after = process.memoryUsage().heapUsed;
-  await new Promise((r) => setTimeout(r, 20)); // GC entries are delivered asynchronously
-  count(observer.takeRecords());
-  observer.disconnect();
-  stats.growthBytes = after - before;
-  return stats;
-}
-
-interface SpeedStats {
-  rtfs: number[];
-}
-
-interface PhaseResult {
-  tanh: TanhMode;
-  ours: SpeedStats;
-  theirs: SpeedStats;
-  /** max |ours − nam-wasm| / max |nam-wasm| over the agreement window. */
-  relDiff: number;
-  load: LoadStats;
-  heap: HeapStats;
-}
-
-interface CaseResult {
-  model: string;
-  block: number;
-  info: ModelInfo;
-  audioSeconds: number;
-  moduleMs: number;
-  theirsLoad: LoadStats;
-  theirsHeap: HeapStats;
-  phases: PhaseResult[];
 }
 
 function relativeDiff(ours: Float32Array, theirs: Float32Array): number {
@@ -363,79 +336,246 @@ function relativeDiff(ours: Float32Array, theirs: Float32Array): number {
   return peak > 0 ? diff / peak : diff;
 }
 
-async function runCase(modelPath: string, block: number, opts: BenchOptions): Promise<CaseResult> {
-  const label = `${modelLabel(modelPath)} @ block ${block}`;
-  const log = (msg: string): void => void process.stderr.write(`[${label}] ${msg}\n`);
-  const text = readFileSync(modelPath, 'utf8');
+interface LoadResult {
+  model: string;
+  block: number;
+  info: ModelInfo;
+  ours: { firstMs: number; medianMs: number };
+  theirs: { firstMs: number; medianMs: number };
+  /** Creating a fresh nam-wasm emscripten instance (instantiating the compiled module): a one-off per page. */
+  instantiateMs: number;
+}
 
-  const probe = loadOurs(text, block, 'fast');
-  const info = probe.info;
-  probe.dispose();
-  const rate = info.sampleRate > 0 ? info.sampleRate : DEFAULT_RATE;
-
+async function measureLoads(path: string, block: number, opts: BenchOptions): Promise<LoadResult> {
+  const text = readFileSync(path, 'utf8');
+  const probe = loadOurs(text, block, 'simd');
+  if (!probe) throw new Error('bench: load times need SIMD kernels');
+  const rate = probe.info.sampleRate > 0 ? probe.info.sampleRate : DEFAULT_RATE;
+  await createNamEmscriptenModule(); // compile nam.wasm once, outside the timing
   const t0 = performance.now();
   const module = await createNamEmscriptenModule();
-  const moduleMs = performance.now() - t0;
+  const instantiateMs = performance.now() - t0;
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < opts.loads + 1; i++) {
+    collectGarbage();
+    let t = performance.now();
+    loadOurs(text, block, 'simd');
+    ours.push(performance.now() - t);
+    collectGarbage();
+    t = performance.now();
+    const p = loadNamWasmRunner(module, text, block, rate);
+    theirs.push(performance.now() - t);
+    p.dispose();
+  }
+  return {
+    model: modelLabel(path),
+    block,
+    info: { ...probe.info, sampleRate: rate },
+    ours: { firstMs: ours[0]!, medianMs: median(ours.slice(1)) },
+    theirs: { firstMs: theirs[0]!, medianMs: median(theirs.slice(1)) },
+    instantiateMs,
+  };
+}
 
-  const runBlocks = Math.max(1, Math.floor((opts.seconds * rate) / block));
-  const heapBlocks = Math.max(1, Math.floor((opts.heapSeconds * rate) / block));
-  const warmBlocks = Math.max(1, Math.floor((opts.warmup * rate) / block));
-  const agreeBlocks = Math.max(1, Math.floor((AGREEMENT_SECONDS * rate) / block));
-  const signalBlocks = Math.max(runBlocks, warmBlocks, agreeBlocks);
-  const signal = guitarLikeSignal(signalBlocks * block, rate);
+interface CaseResult {
+  model: string;
+  block: number;
+  audioSeconds: number;
+  /** RTF of every run, by variant; absent = not measured (n/a). */
+  rtfs: Partial<Record<Variant, number[]>>;
+  /** max |ours − nam-wasm| / nam-wasm peak over the agreement window, worst of our variants. */
+  relDiff: number;
+}
+
+/** Times `wanted` (those the runtime has) against nam-wasm on one model at one block size. */
+async function runCase(path: string, block: number, opts: BenchOptions, wanted: readonly KernelChoice[]): Promise<CaseResult> {
+  const label = `${modelLabel(path)} @ block ${block}`;
+  const log = (msg: string): void => void process.stderr.write(`[${label}] ${msg}\n`);
+  const text = readFileSync(path, 'utf8');
+
+  const contenders: { variant: Variant; p: Processor }[] = [];
+  let rate = DEFAULT_RATE;
+  for (const k of wanted) {
+    const ours = loadOurs(text, block, k);
+    if (!ours) continue;
+    if (ours.info.sampleRate > 0) rate = ours.info.sampleRate;
+    contenders.push({ variant: k, p: ours });
+  }
+  const module = await createNamEmscriptenModule();
+  const theirs = loadNamWasmRunner(module, text, block, rate);
+  contenders.push({ variant: 'nam-wasm', p: theirs });
+
+  const blocksFor = (seconds: number): number => Math.max(1, Math.round((seconds * rate) / block));
+  const agreeBlocks = blocksFor(AGREEMENT_SECONDS);
+  const warmBlocks = blocksFor(opts.warmup);
+  const maxBlocks = blocksFor(opts.seconds ?? MAX_AUTO_SECONDS);
+  const signal = signalOf(Math.max(agreeBlocks, warmBlocks, maxBlocks) * block, rate);
   const output = new Float32Array(signal.length);
-  const ins = blockViews(signal, block, signalBlocks);
-  const outs = blockViews(output, block, signalBlocks);
+  const ins = blockViews(signal, block, signal.length / block);
+  const outs = blockViews(output, block, signal.length / block);
+
+  // Agreement: every contender is fresh (created prewarmed) and processes the first second.
+  log('agreement');
+  const agreeOut = new Map<Variant, Float32Array>();
+  for (const { variant, p } of contenders) {
+    timeProcessing(p, ins.slice(0, agreeBlocks), outs.slice(0, agreeBlocks));
+    agreeOut.set(variant, output.slice(0, agreeBlocks * block));
+  }
+  const reference = agreeOut.get('nam-wasm')!;
+  let relDiff = 0;
+  for (const [variant, out] of agreeOut) if (variant !== 'nam-wasm') relDiff = Math.max(relDiff, relativeDiff(out, reference));
+
+  // Warm-up, timed: its RTF sizes the runs when --seconds is not given.
+  log('warm-up');
+  const warmRtf = new Map<Variant, number>();
+  for (const { variant, p } of contenders) {
+    const msTaken = timeProcessing(p, ins.slice(0, warmBlocks), outs.slice(0, warmBlocks));
+    warmRtf.set(variant, (warmBlocks * block) / rate / (msTaken / 1000));
+  }
+  let runSeconds = opts.seconds;
+  if (runSeconds === undefined) {
+    const slowest = Math.min(...contenders.filter((c) => c.variant !== 'js').map((c) => warmRtf.get(c.variant)!));
+    runSeconds = Math.min(MAX_AUTO_SECONDS, Math.max(MIN_AUTO_SECONDS, (opts.runMs / 1000) * slowest));
+  }
+  const runBlocks = blocksFor(runSeconds);
   const runIns = ins.slice(0, runBlocks);
   const runOuts = outs.slice(0, runBlocks);
-  const warmIns = ins.slice(0, warmBlocks);
-  const warmOuts = outs.slice(0, warmBlocks);
   const audioSeconds = (runBlocks * block) / rate;
-  // The heap run loops over the signal: `heapRepeat` passes of `runBlocks` blocks.
-  const heapRepeat = Math.max(1, Math.round(heapBlocks / runBlocks));
-  const agree = (p: Processor): Float32Array => {
-    timeProcessing(p, ins.slice(0, agreeBlocks), outs.slice(0, agreeBlocks));
-    return output.slice(0, agreeBlocks * block);
-  };
 
-  log('nam-wasm: load times, agreement reference');
-  const theirsLoad = measureLoads(opts.loads, () => loadTheirs(module, text, block, rate));
-  const theirsModel = loadTheirs(module, text, block, rate);
-  const theirsOut = agree(theirsModel);
-  let theirsHeap: HeapStats | undefined;
-
-  // One phase per tanh mode, each complete (load, agreement, warm-up, timing, heap) before the next
-  // mode's model exists: our code is shared JS, and the JIT feedback of a second activation would
-  // otherwise leak into the first mode's numbers (the plugin only ever runs fast tanh).
-  const phases: PhaseResult[] = [];
-  for (const tanh of ['fast', 'std'] as const) {
-    log(`ours, ${tanh} tanh: load times`);
-    const load = measureLoads(opts.loads, () => loadOurs(text, block, tanh));
-    const oursModel = loadOurs(text, block, tanh);
-    const relDiff = relativeDiff(agree(oursModel), theirsOut);
-
-    log(`ours, ${tanh} tanh: warm-up, timing`);
-    timeProcessing(oursModel, warmIns, warmOuts);
-    timeProcessing(theirsModel, warmIns, warmOuts);
-    const ours: SpeedStats = { rtfs: [] };
-    const theirs: SpeedStats = { rtfs: [] };
-    for (let r = 0; r < opts.runs; r++) {
-      for (const [p, stats] of [[oursModel, ours], [theirsModel, theirs]] as const) {
-        collectGarbage();
-        stats.rtfs.push(audioSeconds / (timeProcessing(p, runIns, runOuts) / 1000));
-      }
+  log(`timing: ${opts.runs} runs × ${audioSeconds.toFixed(2)} s per contender (${contenders.map((c) => c.variant).join(', ')})`);
+  const rtfs: Partial<Record<Variant, number[]>> = {};
+  for (let r = 0; r < opts.runs; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const { variant, p } = contenders[(i + r) % contenders.length]!;
+      collectGarbage();
+      (rtfs[variant] ??= []).push(audioSeconds / (timeProcessing(p, runIns, runOuts) / 1000));
     }
-
-    log(`ours, ${tanh} tanh: heap`);
-    const heap = await measureHeap(oursModel, runIns, runOuts, heapRepeat);
-    theirsHeap ??= await measureHeap(theirsModel, runIns, runOuts, heapRepeat);
-    oursModel.dispose();
-    phases.push({ tanh, load, ours, theirs, relDiff, heap });
   }
-  theirsModel.dispose();
-  if (!theirsHeap) throw new Error('bench: no phase ran');
+  for (const { p } of contenders) p.dispose();
+  return { model: modelLabel(path), block, audioSeconds, rtfs, relDiff };
+}
 
-  return { model: modelLabel(modelPath), block, info: { ...info, sampleRate: rate }, audioSeconds, moduleMs, theirsLoad, theirsHeap, phases };
+// ---------------------------------------------------------------------------------------------
+// Callgrind
+
+interface CallgrindRun {
+  variant: 'simd' | 'relaxed-simd' | 'nam-wasm';
+  seconds: number;
+  instructions?: number;
+  wallS: number;
+  error?: string;
+}
+
+interface CallgrindResult {
+  /** Why nothing could be counted (e.g. valgrind missing). */
+  error?: string;
+  model: string;
+  rate: number;
+  runs: CallgrindRun[];
+  wallS: number;
+  nodeFlags: string[];
+}
+
+function valgrindVersion(): string | undefined {
+  const r = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function runCallgrind(run: CallgrindRun, dir: string, model: string, nodeFlags: readonly string[]): Promise<void> {
+  const outFile = join(dir, `callgrind.${run.variant}.${run.seconds}.out`);
+  const impl = run.variant === 'nam-wasm' ? ['--impl', 'nam-wasm'] : ['--impl', 'ours', '--kernels', run.variant];
+  const args = [
+    '--tool=callgrind',
+    `--callgrind-out-file=${outFile}`,
+    process.execPath,
+    ...nodeFlags,
+    join(ROOT, 'bin/run-ts.mjs'),
+    join(ROOT, 'bench/callgrind-probe.ts'),
+    ...impl,
+    '--model',
+    model,
+    '--block',
+    String(CALLGRIND_BLOCK),
+    '--seconds',
+    String(run.seconds),
+  ];
+  const t0 = performance.now();
+  return new Promise((done) => {
+    const child = spawn('valgrind', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15 * 60_000);
+    const finish = (error?: string): void => {
+      clearTimeout(timer);
+      run.wallS = (performance.now() - t0) / 1000;
+      if (error !== undefined) run.error = error;
+      done();
+    };
+    child.on('error', (e) => finish(e.message));
+    child.on('close', (code, signal) => {
+      const tail = (stderr.split('\n').filter((l) => l && !l.startsWith('==')).slice(-3).join(' | ') || stderr.trim().split('\n').slice(-2).join(' | ')).slice(0, 300);
+      if (code !== 0) return finish(`exit ${code ?? signal}: ${tail}`);
+      const probe = stdout.trim().split('\n').pop() ?? '';
+      const expected = run.variant === 'nam-wasm' ? 'nam-wasm' : `ours/${run.variant}`;
+      if (!probe.includes(`"impl":"${expected}"`)) return finish(`probe did not run ${expected}: ${probe || tail}`);
+      let totals: string | undefined;
+      try {
+        totals = /^(?:totals|summary):\s*(\d+)/m.exec(readFileSync(outFile, 'utf8'))?.[1];
+      } catch {
+        totals = undefined;
+      }
+      totals ??= /Collected\s*:\s*(\d+)/.exec(stderr)?.[1];
+      if (totals === undefined) return finish(`no instruction total in callgrind's output: ${tail}`);
+      run.instructions = Number(totals);
+      finish();
+    });
+  });
+}
+
+async function callgrindCheck(opts: BenchOptions, support: RuntimeSupport): Promise<CallgrindResult> {
+  const model = STANDARD_MODEL;
+  const nodeFlags = ['--predictable', '--no-liftoff', ...(process.execArgv.includes(RELAXED_FLAG) ? [RELAXED_FLAG] : [])];
+  const result: CallgrindResult = { model: modelLabel(model), rate: DEFAULT_RATE, runs: [], wallS: 0, nodeFlags };
+  if (!existsSync(model)) return { ...result, error: `standard model not found at ${model}` };
+  result.rate = parseNam(readFileSync(model, 'utf8')).sampleRate || DEFAULT_RATE;
+  const version = valgrindVersion();
+  if (!version) return { ...result, error: 'valgrind not found on PATH (install valgrind to get instruction counts)' };
+  process.stderr.write(`[callgrind] ${version}; node ${nodeFlags.join(' ')}\n`);
+
+  const variants: CallgrindRun['variant'][] = ['nam-wasm', 'simd'];
+  if (opts.callgrindRelaxed) {
+    if (support.relaxed) variants.push('relaxed-simd');
+    else process.stderr.write('[callgrind] relaxed SIMD not available in this runtime: skipped\n');
+  }
+  // Longest first (nam-wasm is the slowest under valgrind), two at a time.
+  const runs: CallgrindRun[] = [...CALLGRIND_SECONDS]
+    .reverse()
+    .flatMap((seconds) => variants.map((variant) => ({ variant, seconds, wallS: 0 })));
+  result.runs = [...runs].sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.seconds - b.seconds);
+  const dir = mkdtempSync(join(tmpdir(), 'nam-bench-callgrind-'));
+  const t0 = performance.now();
+  try {
+    const queue = [...runs];
+    const lanes = Math.max(1, Math.min(2, cpus().length));
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        for (let run = queue.shift(); run; run = queue.shift()) {
+          process.stderr.write(`[callgrind] ${run.variant}, ${run.seconds} s of audio…\n`);
+          await runCallgrind(run, dir, model, nodeFlags);
+          process.stderr.write(
+            `[callgrind] ${run.variant}, ${run.seconds} s: ${run.error ?? `${run.instructions} instructions`} (${run.wallS.toFixed(0)} s)\n`,
+          );
+        }
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  result.wallS = (performance.now() - t0) / 1000;
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,79 +589,189 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const fx = (x: number, digits = 1): string => x.toFixed(digits);
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
-const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 const sci = (x: number): string => x.toExponential(1);
+const rtfText = (x: number | undefined): string => (x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const ratioText = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(2)}×`);
+const group = (n: number): string => n.toLocaleString('en-US');
 
-function report(results: readonly CaseResult[], opts: BenchOptions): string {
+function medianRtf(r: CaseResult, v: Variant): number | undefined {
+  const xs = r.rtfs[v];
+  return xs && xs.length > 0 ? median(xs) : undefined;
+}
+
+function ratio(r: CaseResult, v: KernelChoice): number | undefined {
+  const ours = medianRtf(r, v);
+  const theirs = medianRtf(r, 'nam-wasm');
+  return ours === undefined || theirs === undefined ? undefined : ours / theirs;
+}
+
+/** Largest (max − min) / median over the contenders' runs: how noisy the case was. */
+function spread(r: CaseResult): number {
+  let worst = 0;
+  for (const xs of Object.values(r.rtfs)) {
+    if (!xs || xs.length === 0) continue;
+    worst = Math.max(worst, (Math.max(...xs) - Math.min(...xs)) / median(xs));
+  }
+  return worst;
+}
+
+function header(support: RuntimeSupport): string {
   const cpu = cpus();
+  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  return [
+    `engine vs @opendaw/nam-wasm — Node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} threads), load average ${load} at start`,
+    `Runtime: ${describeSupport(support)}`,
+    'ours runs with fastTanh: true (NeuralAmpModelerCore\'s fast tanh, as nam-wasm and the official plugin use).' +
+      (globalThis.gc ? '' : '\nWARNING: global.gc unavailable (run with node --expose-gc): runs are not preceded by a GC.'),
+  ].join('\n');
+}
+
+function speedReport(results: readonly CaseResult[], jsResults: readonly CaseResult[], loads: readonly LoadResult[], opts: BenchOptions): string {
+  const jsNote =
+    opts.jsBlocks.length > 0
+      ? `plain TS ("ours TS") timed only at block ${opts.jsBlocks.join(', ')}, in a pass after all the others (so the JIT feedback of its ` +
+        'code paths cannot reach the SIMD numbers), alternating with a fresh nam-wasm: TS/nam-wasm is against that pass\'s nam-wasm'
+      : 'plain TS not timed';
+  const jsOf = (r: CaseResult): CaseResult | undefined => jsResults.find((j) => j.model === r.model && j.block === r.block);
+  // Rows: every (model, block) of the main pass, plus any plain-TS-only block sizes.
+  const rows = [...results, ...jsResults.filter((j) => !results.some((r) => r.model === j.model && r.block === j.block))];
+  const lengthNote =
+    opts.seconds !== undefined
+      ? `${opts.seconds} s of audio per run`
+      : `audio per run sized so the slowest of ours-SIMD / ours-relaxed / nam-wasm takes ~${opts.runMs} ms (${MIN_AUTO_SECONDS}–${MAX_AUTO_SECONDS} s)`;
   const out: string[] = [
-    `engine vs @opendaw/nam-wasm — Node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} threads)`,
-    `${opts.runs} runs × ${opts.seconds} s per contender, alternating ours / nam-wasm, after ${opts.warmup} s warm-up; ` +
-      `RTF = audio s / wall s (higher is better); ours/nam-wasm > 1 means ours is faster.` +
-      (globalThis.gc ? '' : '\nWARNING: global.gc unavailable (run with node --expose-gc): heap numbers are unreliable.'),
-    '',
-    'Speed (RTF; max|Δ|/peak: ours vs nam-wasm on fresh instances over 1 s)',
+    `Speed: real-time factor (RTF = audio s / wall s, higher is better), median of ${opts.runs} runs per contender, ` +
+      `contenders alternating in rotating order, global.gc() before each run, after ${opts.warmup} s warm-up; ${lengthNote}; ${jsNote}.`,
+    'ours/nam-wasm > 1 means ours is faster. spread = worst (max − min) / median over the case\'s contenders (main pass). ' +
+      'max|Δ|/peak: worst of ours vs nam-wasm over the first 1 s from fresh models.',
     table(
-      ['model', 'block', 'ours tanh', 'ours med', 'ours best', 'nam-wasm med', 'nam-wasm best', 'ours/nam-wasm med', 'ours/nam-wasm best', 'max|Δ|/peak'],
-      results.flatMap((r) =>
-        r.phases.map((p) => {
-          const [om, ob, tm, tb] = [median(p.ours.rtfs), max(p.ours.rtfs), median(p.theirs.rtfs), max(p.theirs.rtfs)];
-          return [r.model, String(r.block), p.tanh, fx(om), fx(ob), fx(tm), fx(tb), `${fx(om / tm, 2)}×`, `${fx(ob / tb, 2)}×`, sci(p.relDiff)];
-        }),
-      ),
-    ),
-    '',
-    'Model load (parse + build + prewarm): median of the loads after the first; "first" is the cold load',
-    table(
-      ['model', 'block', 'arch', 'RF', 'rate', 'ours fast med', 'ours std med', 'ours first', 'nam-wasm med', 'nam-wasm first', 'wasm instantiate'],
-      results.map((r) => {
-        const phase = (tanh: TanhMode): PhaseResult | undefined => r.phases.find((p) => p.tanh === tanh);
+      ['model', 'block', 's/run', 'ours SIMD', 'ours relaxed', 'ours TS', 'nam-wasm', 'SIMD/nam-wasm', 'relaxed/nam-wasm', 'TS/nam-wasm', 'spread', 'max|Δ|/peak'],
+      rows.map((r) => {
+        const js = jsOf(r);
         return [
           r.model,
           String(r.block),
-          r.info.architecture,
-          String(r.info.receptiveField),
-          String(r.info.sampleRate),
-          ms(phase('fast')?.load.medianMs ?? NaN),
-          ms(phase('std')?.load.medianMs ?? NaN),
-          ms(phase('fast')?.load.firstMs ?? NaN),
-          ms(r.theirsLoad.medianMs),
-          ms(r.theirsLoad.firstMs),
-          ms(r.moduleMs),
+          r.audioSeconds.toFixed(1),
+          rtfText(medianRtf(r, 'simd')),
+          rtfText(medianRtf(r, 'relaxed-simd')),
+          js ? rtfText(medianRtf(js, 'js')) : '-',
+          rtfText(medianRtf(r, 'nam-wasm')),
+          ratioText(ratio(r, 'simd')),
+          ratioText(ratio(r, 'relaxed-simd')),
+          js ? ratioText(ratio(js, 'js')) : '-',
+          `${(100 * spread(r)).toFixed(0)}%`,
+          sci(js && js !== r ? Math.max(r.relDiff, js.relDiff) : r.relDiff),
         ];
       }),
     ),
     '',
-    `Heap while processing ${opts.heapSeconds} s (after global.gc(); nam-wasm's state is in wasm memory, not the JS heap)`,
+    `Model load (parse + build + prewarm; ours with SIMD kernels): median of ${opts.loads} loads after the first (cold) one, alternating`,
     table(
-      ['model', 'block', 'contender', 'heapUsed growth', 'GCs', 'GC time'],
-      results.flatMap((r) =>
-        [...r.phases.map((p) => [`ours ${p.tanh} tanh`, p.heap] as const), ['nam-wasm', r.theirsHeap] as const].map(([name, h]) => [
-          r.model,
-          String(r.block),
-          name,
-          kib(h.growthBytes),
-          formatGcs(h.gcs),
-          ms(h.gcMs),
-        ]),
-      ),
+      ['model', 'arch', 'RF', 'rate', 'block', 'ours med', 'ours first', 'nam-wasm med', 'nam-wasm first', 'nam-wasm/ours'],
+      loads.map((l) => [
+        l.model,
+        l.info.architecture,
+        String(l.info.receptiveField),
+        String(l.info.sampleRate),
+        String(l.block),
+        ms(l.ours.medianMs),
+        ms(l.ours.firstMs),
+        ms(l.theirs.medianMs),
+        ms(l.theirs.firstMs),
+        ratioText(l.theirs.medianMs / l.ours.medianMs),
+      ]),
     ),
   ];
-  return `${out.join('\n')}\n`;
+  if (loads.length > 0) {
+    out.push(`(nam-wasm also instantiates its compiled module once per emscripten instance: ${ms(median(loads.map((l) => l.instantiateMs)))} median, not included)`);
+  }
+  return out.join('\n');
+}
+
+function summaryLine(results: readonly CaseResult[]): string {
+  const std = results.some((r) => r.model === 'standard') ? 'standard' : results[0]?.model;
+  const at = (block: number): string => {
+    const r = results.find((c) => c.model === std && c.block === block);
+    if (!r) return `block ${block}: not measured`;
+    return `block ${block}: ${ratioText(ratio(r, 'simd'))} (SIMD), ${ratioText(ratio(r, 'relaxed-simd'))} (relaxed SIMD)`;
+  };
+  return `SUMMARY: ${std} model, ours/nam-wasm speed (RTF ratio, > 1 = ours faster) at ${at(128)}; at ${at(32)}.`;
+}
+
+function callgrindReport(c: CallgrindResult): string {
+  const title =
+    `Instructions per sample (valgrind --tool=callgrind; ${c.model} model, block ${CALLGRIND_BLOCK}, fast tanh; node ${c.nodeFlags.join(' ')}; ` +
+    `all threads): (I(${CALLGRIND_SECONDS[1]} s) − I(${CALLGRIND_SECONDS[0]} s)) / (${CALLGRIND_SECONDS[1] - CALLGRIND_SECONDS[0]} s × ${c.rate}), ` +
+    'which cancels start-up, load and JIT; repeatable to < 0.01%';
+  if (c.error) return `${title}\nnot measured: ${c.error}`;
+  const perSample = (variant: CallgrindRun['variant']): { i1?: number; i3?: number; ips?: number; error?: string } => {
+    const [r1, r3] = CALLGRIND_SECONDS.map((s) => c.runs.find((r) => r.variant === variant && r.seconds === s));
+    const error = r1?.error ?? r3?.error;
+    const i1 = r1?.instructions;
+    const i3 = r3?.instructions;
+    const ips = i1 !== undefined && i3 !== undefined ? (i3 - i1) / ((CALLGRIND_SECONDS[1] - CALLGRIND_SECONDS[0]) * c.rate) : undefined;
+    return { i1, i3, ips, error };
+  };
+  const variants = [...new Set(c.runs.map((r) => r.variant))];
+  const theirs = perSample('nam-wasm').ips;
+  const name = (v: CallgrindRun['variant']): string => (v === 'nam-wasm' ? 'nam-wasm' : v === 'simd' ? 'ours SIMD' : 'ours relaxed SIMD');
+  const rows = variants.map((v) => {
+    const s = perSample(v);
+    return [
+      name(v),
+      s.i1 === undefined ? 'failed' : group(s.i1),
+      s.i3 === undefined ? 'failed' : group(s.i3),
+      s.ips === undefined ? 'n/a' : group(Math.round(s.ips)),
+      s.ips === undefined || theirs === undefined ? 'n/a' : ratioText(theirs / s.ips),
+    ];
+  });
+  const errors = variants.flatMap((v) => {
+    const e = perSample(v).error;
+    return e ? [`${name(v)}: ${e}`] : [];
+  });
+  return [
+    title,
+    table(['implementation', `I(${CALLGRIND_SECONDS[0]} s)`, `I(${CALLGRIND_SECONDS[1]} s)`, 'instructions/sample', 'nam-wasm/this'], rows),
+    ...errors,
+    `(${c.runs.length} valgrind runs, two at a time: ${(c.wallS / 60).toFixed(1)} min)`,
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const opts = parseOptions(process.argv.slice(2));
-  const results: CaseResult[] = [];
-  // Cases are models × block sizes; each is measured on its own, in order.
-  for (const model of opts.models) {
-    for (const block of opts.blocks) results.push(await runCase(model, block, opts));
+  const support = runtimeSupport();
+  process.stdout.write(`${header(support)}\n`);
+
+  if (opts.speed) {
+    if (!support.simd) process.stderr.write('bench: this runtime has no WebAssembly SIMD; only plain TS and nam-wasm are timed\n');
+    const loadBlock = opts.blocks.includes(128) ? 128 : opts.blocks[0]!;
+    const results: CaseResult[] = [];
+    const loads: LoadResult[] = [];
+    const simdVariants: KernelChoice[] = [...(support.simd ? ['simd' as const] : []), ...(support.relaxed ? ['relaxed-simd' as const] : [])];
+    for (const model of opts.models) {
+      process.stderr.write(`[${modelLabel(model)}] load times\n`);
+      if (support.simd) loads.push(await measureLoads(model, loadBlock, opts));
+      for (const block of opts.blocks) results.push(await runCase(model, block, opts, simdVariants));
+    }
+    // Plain TS last: its JIT feedback (other classes through the same call sites) cannot reach the SIMD numbers.
+    const jsResults: CaseResult[] = [];
+    for (const model of opts.models) {
+      for (const block of opts.jsBlocks) jsResults.push(await runCase(model, block, opts, ['js']));
+    }
+    process.stdout.write(`\n${speedReport(results, jsResults, loads, opts)}\n\n${summaryLine(results)}\n`);
+    process.stdout.write(`(speed part: ${((performance.now() - started) / 60_000).toFixed(1)} min, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at its end)\n`);
   }
-  process.stdout.write(report(results, opts));
+
+  if (opts.callgrind) {
+    process.stdout.write(`\n${callgrindReport(await callgrindCheck(opts, support))}\n`);
+  } else {
+    process.stdout.write('\n(instructions per sample under callgrind: add --callgrind, or npm run bench:callgrind)\n');
+  }
+  process.stdout.write(`\nTotal: ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
 }
 
 await main();
