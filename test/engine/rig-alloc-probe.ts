@@ -1,0 +1,60 @@
+/**
+ * Child-process probe for the rig engine's allocation test: a RigController (default model, an IR
+ * loaded, meters in the graph) at RATE, warmed up, then `blocks` blocks of RigEngine.process while
+ * counting GCs (PerformanceObserver) and heap growth. Prints one JSON line.
+ * Run: node --expose-gc bin/run-ts.mjs test/engine/rig-alloc-probe.ts BLOCK BLOCKS RATE
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { RigController } from '../../src/dsp/engine/rig-controller.ts';
+import { DEFAULT_MODEL_PATH } from '../../src/cli/default-model.ts';
+
+const [blockArg, blocksArg, rateArg] = process.argv.slice(2);
+const block = Number(blockArg);
+const blocks = Number(blocksArg);
+const rate = Number(rateArg ?? 48000);
+
+const c = new RigController({ sampleRate: rate, maxBlockSize: block, model: readFileSync(DEFAULT_MODEL_PATH, 'utf8') });
+const ir = new Float32Array(3000);
+for (let i = 0; i < ir.length; i++) ir[i] = Math.exp(-i / 300) * Math.cos(i * 0.05);
+c.loadIr(ir, rate);
+const engine = c.engine;
+
+const input = new Float32Array(block);
+const output = new Float32Array(block);
+const oscillator = new Float64Array(1);
+function runTen(): void {
+  let phase = oscillator[0]!;
+  for (let b = 0; b < 10; b++) {
+    for (let i = 0; i < block; i++) {
+      input[i] = 0.3 * Math.sin(phase);
+      phase += 0.031;
+    }
+    engine.process(input, output, block);
+  }
+  oscillator[0] = phase;
+}
+for (let k = 0; k < 500; k++) runTen();
+engine.pollMeters();
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+gc();
+gc();
+let gcs = 0;
+const obs = new PerformanceObserver((list) => {
+  gcs += list.getEntries().length;
+});
+obs.observe({ entryTypes: ['gc'] });
+const before = process.memoryUsage().heapUsed;
+for (let k = 0; k < blocks / 10; k++) runTen();
+const after = process.memoryUsage().heapUsed;
+let finite = true;
+let energy = 0;
+for (let i = 0; i < block; i++) {
+  if (!Number.isFinite(output[i]!)) finite = false;
+  energy += output[i]! * output[i]!;
+}
+setTimeout(() => {
+  obs.disconnect();
+  console.log(JSON.stringify({ gcs, heapGrowth: after - before, blocks, finite, energy }));
+}, 50);
