@@ -20,6 +20,8 @@ export interface AppProps {
   readonly showInput?: boolean;
   /** A note shown under the header (e.g. that no engine is attached). */
   readonly notice?: string;
+  /** The input the user picked (the web app routes it into the engine). */
+  readonly onInput?: (source: InputSource, stream?: MediaStream) => void;
 }
 
 interface Status {
@@ -27,7 +29,7 @@ interface Status {
   readonly text: string;
 }
 
-export function App({ transport, showInput = true, notice }: AppProps) {
+export function App({ transport, showInput = true, notice, onInput }: AppProps) {
   const index = useMemo(() => paramIndex(), []);
   const [values, setValues] = useState<Record<QualifiedId, number>>(() => defaultParams());
   const [model, setModel] = useState<ModelInfo | null>(null);
@@ -108,7 +110,14 @@ export function App({ transport, showInput = true, notice }: AppProps) {
         </p>
       )}
       <main>
-        {showInput && <InputSelector onSource={(s) => setSource(s)} />}
+        {showInput && (
+          <InputSelector
+            onSource={(s, stream) => {
+              setSource(s);
+              onInput?.(s, stream);
+            }}
+          />
+        )}
         <ModelPanel model={model} ir={ir} onFiles={(f) => void onFiles(f)} />
         <RigControls index={index} values={values} onChange={onParam} />
       </main>

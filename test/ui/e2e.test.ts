@@ -1,7 +1,7 @@
 /**
  * End-to-end smoke test of the web app: build it, serve it with `vite preview` on 127.0.0.1, drive
  * Debian's chromium (playwright-core, no downloaded browser), load a `.nam` model through the file
- * input, check the metadata panel shows it, a bad file gives one error line, a knob answers the
+ * input (after the default model the app loads on startup), check the metadata panel shows it, a bad file gives one error line, a knob answers the
  * keyboard; screenshot to out/screenshots/app.png.
  * Skipped, with a message, when /usr/bin/chromium is missing (`apt-get install -y chromium`).
  */
@@ -53,7 +53,8 @@ describe.skipIf(!haveChromium)('web app in chromium', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(url);
-    await page.getByText('No model loaded').waitFor();
+    // The app loads the project's default model on startup (through the AudioWorklet engine).
+    await expect.poll(async () => (await page.getByTestId('model-info').textContent({ timeout: 30_000 })) ?? '').toContain('nam-rig Default Drive');
 
     // A bad file: one error line, nothing loaded.
     const bad = join(work, 'broken.nam');

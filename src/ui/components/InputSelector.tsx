@@ -1,7 +1,7 @@
 /**
  * Where the rig's input comes from: a live input (microphone or audio interface, with the browser's
- * voice processing off) or a DI file player with loop. It reports the choice through `onSource`;
- * routing it into the engine comes with the engine. Failures show as one line.
+ * voice processing off) or a DI file player with loop. It reports the choice through `onSource`
+ * (the web app routes it into the worklet: `WorkletTransport.setInput`). Failures show as one line.
  */
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { decodeWav } from '../../dsp/io/wav-read.ts';

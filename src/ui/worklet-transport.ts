@@ -1,0 +1,274 @@
+/**
+ * The web app's `RigTransport`: the rig engine runs in one AudioWorkletProcessor
+ * (src/dsp/engine/worklet/rig-processor.ts) and every command is a message on its port.
+ *
+ *   input (live input via getUserMedia, or a DI file looping in an AudioBufferSourceNode)
+ *     → AudioWorkletNode 'nam-rig' (mono in, mono out) → destination
+ *
+ * The AudioContext starts suspended until a user gesture (browsers' autoplay policy); the transport
+ * resumes it on the first click or key press in the page and whenever an input is chosen.
+ * Commands sent before the worklet is up are queued and delivered in order.
+ *
+ * `renderOffline` runs the same worklet in an OfflineAudioContext (48 kHz by default), with the model,
+ * IR and params applied before the first sample: it is what the e2e test compares with the Node engine.
+ */
+import workletUrl from '../dsp/engine/worklet/rig-processor.ts?worker&url';
+import { RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from '../dsp/engine/worklet/protocol.ts';
+import type { KernelChoice } from '../dsp/nam/index.ts';
+import { parseNam } from '../dsp/nam/file.ts';
+import type { QualifiedId } from '../dsp/rig/manifest.ts';
+import type { InputSource } from './audio-input.ts';
+import { oneLine } from './messages.ts';
+import { describeModel } from './model-info.ts';
+import type { MeterReading, ModelInfo, RigTransport, TransportError, Unsubscribe } from './transport.ts';
+
+export { workletUrl };
+
+export interface WorkletTransport extends RigTransport {
+  readonly context: AudioContext;
+  /** Resolves when the worklet module is loaded and the node exists (rejects if that fails). */
+  readonly ready: Promise<void>;
+  /** Routes the chosen input into the rig (replacing the previous one). */
+  setInput(source: InputSource, stream?: MediaStream): void;
+  /** Resumes the AudioContext (call from a user gesture). */
+  resume(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WorkletTransportOptions {
+  /** An existing context (default: a new `AudioContext` with `latencyHint: 'interactive'`). */
+  readonly context?: AudioContext;
+  /** Resume on the first pointer/key event in this document (default: `document` when there is one). */
+  readonly gestureTarget?: EventTarget | null;
+  readonly processorOptions?: RigProcessorOptions;
+}
+
+function channel<A extends unknown[]>() {
+  const listeners = new Set<(...args: A) => void>();
+  return {
+    add(cb: (...args: A) => void): Unsubscribe {
+      listeners.add(cb);
+      return () => void listeners.delete(cb);
+    },
+    emit(...args: A): void {
+      for (const cb of [...listeners]) cb(...args);
+    },
+  };
+}
+
+/** Creates the rig node in `context` (loading the worklet module first). */
+export async function createRigNode(context: BaseAudioContext, processorOptions: RigProcessorOptions = {}): Promise<AudioWorkletNode> {
+  await context.audioWorklet.addModule(workletUrl);
+  return new AudioWorkletNode(context, RIG_PROCESSOR_NAME, {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    channelCount: 1,
+    channelCountMode: 'explicit',
+    channelInterpretation: 'speakers',
+    processorOptions,
+  });
+}
+
+export function createWorkletTransport(options: WorkletTransportOptions = {}): WorkletTransport {
+  const context = options.context ?? new AudioContext({ latencyHint: 'interactive' });
+  const meters = channel<[MeterReading]>();
+  const errors = channel<[TransportError]>();
+  const models = channel<[ModelInfo]>();
+  const params = channel<[QualifiedId, number]>();
+  const queue: ToProcessor[] = [];
+  const pendingModels = new Map<number, { text: string; name: string }>();
+  let node: AudioWorkletNode | null = null;
+  let nextId = 1;
+  let input: { node: AudioNode; stop?: () => void } | null = null;
+  let fileSource: AudioBufferSourceNode | null = null;
+
+  const send = (m: ToProcessor, transfer: Transferable[] = []): void => {
+    if (node) node.port.postMessage(m, transfer);
+    else queue.push(m);
+  };
+
+  const onMessage = (m: FromProcessor): void => {
+    switch (m.type) {
+      case 'meters':
+        meters.emit({ in: m.in, out: m.out });
+        break;
+      case 'loaded':
+        if (m.what === 'model') {
+          const p = pendingModels.get(m.id);
+          pendingModels.delete(m.id);
+          if (p) {
+            try {
+              models.emit(describeModel(parseNam(p.text), p.name));
+            } catch (e) {
+              errors.emit({ source: 'model', message: oneLine(e, p.name) });
+            }
+          }
+        }
+        break;
+      case 'error': {
+        const p = m.id === null ? undefined : pendingModels.get(m.id);
+        if (m.id !== null) pendingModels.delete(m.id);
+        errors.emit({ source: m.source, message: oneLine(m.message, p?.name) });
+        break;
+      }
+      case 'ready':
+      case 'param':
+        break;
+    }
+  };
+
+  const ready = createRigNode(context, options.processorOptions).then(
+    (n) => {
+      node = n;
+      n.port.onmessage = (e: MessageEvent<FromProcessor>) => onMessage(e.data);
+      n.connect(context.destination);
+      if (input) input.node.connect(n);
+      for (const m of queue.splice(0)) n.port.postMessage(m);
+    },
+    (e: unknown) => {
+      errors.emit({ source: 'engine', message: oneLine(e, 'The audio engine did not start') });
+      throw e;
+    },
+  );
+  ready.catch(() => undefined);
+
+  const resume = async (): Promise<void> => {
+    if (context.state === 'suspended') await context.resume();
+  };
+  const gesture = options.gestureTarget !== undefined ? options.gestureTarget : typeof document === 'undefined' ? null : document;
+  if (gesture) {
+    const onGesture = (): void => {
+      void resume().then(() => {
+        if (context.state === 'running') {
+          gesture.removeEventListener('pointerdown', onGesture);
+          gesture.removeEventListener('keydown', onGesture);
+        }
+      });
+    };
+    gesture.addEventListener('pointerdown', onGesture);
+    gesture.addEventListener('keydown', onGesture);
+  }
+
+  const dropInput = (): void => {
+    if (!input) return;
+    input.stop?.();
+    input.node.disconnect();
+    input = null;
+    fileSource = null;
+  };
+  const useInput = (n: AudioNode, stop?: () => void): void => {
+    input = stop ? { node: n, stop } : { node: n };
+    if (node) n.connect(node);
+  };
+
+  return {
+    context,
+    ready,
+    resume,
+    setParam(id, value) {
+      send({ type: 'param', id: nextId++, param: id, value });
+    },
+    loadModel(text, name) {
+      const id = nextId++;
+      pendingModels.set(id, { text, name });
+      send({ type: 'model', id, text });
+    },
+    loadIr(samples, sampleRate) {
+      send({ type: 'ir', id: nextId++, samples: samples.slice(), sampleRate });
+    },
+    setBypass(on) {
+      send({ type: 'bypass', on });
+    },
+    setInput(source, stream) {
+      void resume().catch(() => undefined);
+      if (source.kind === 'file' && fileSource && input && source.playing) {
+        fileSource.loop = source.loop; // same file still playing: only the loop flag changed
+        return;
+      }
+      dropInput();
+      if (source.kind === 'device' && stream) {
+        useInput(context.createMediaStreamSource(stream));
+      } else if (source.kind === 'file' && source.playing) {
+        const buffer = context.createBuffer(1, source.samples.length, source.sampleRate);
+        buffer.copyToChannel(new Float32Array(source.samples), 0);
+        const src = context.createBufferSource();
+        src.buffer = buffer;
+        src.loop = source.loop;
+        src.start();
+        fileSource = src;
+        useInput(src, () => {
+          try {
+            src.stop();
+          } catch {
+            /* already stopped */
+          }
+        });
+      }
+    },
+    async close() {
+      dropInput();
+      node?.disconnect();
+      await context.close();
+    },
+    onMeters: meters.add,
+    onError: errors.add,
+    onModelInfo: models.add,
+    onParam: params.add,
+  };
+}
+
+export interface OfflineRenderOptions {
+  readonly modelText?: string;
+  readonly ir?: { readonly samples: Float32Array; readonly sampleRate: number };
+  readonly params?: Readonly<Record<string, number>>;
+  readonly input: Float32Array;
+  /** Default 48000. */
+  readonly sampleRate?: number;
+  readonly kernels?: 'auto' | KernelChoice;
+}
+
+export interface OfflineRenderResult {
+  readonly output: Float32Array;
+  /** The NAM kernels the worklet's model ran on (null without a model). */
+  readonly kernels: string | null;
+  readonly errors: string[];
+}
+
+/** Renders `input` through the rig worklet in an OfflineAudioContext (mono, same length as the input). */
+export async function renderOffline(options: OfflineRenderOptions): Promise<OfflineRenderResult> {
+  const rate = options.sampleRate ?? 48000;
+  const length = options.input.length;
+  const ctx = new OfflineAudioContext({ numberOfChannels: 1, length, sampleRate: rate });
+  const processorOptions: RigProcessorOptions = {
+    meterHz: 0,
+    ...(options.modelText !== undefined ? { modelText: options.modelText } : {}),
+    ...(options.ir ? { ir: options.ir } : {}),
+    ...(options.params ? { params: options.params } : {}),
+    ...(options.kernels ? { kernels: options.kernels } : {}),
+  };
+  const node = await createRigNode(ctx, processorOptions);
+  const errors: string[] = [];
+  let kernels: string | null = null;
+  const readyMsg = new Promise<void>((resolve) => {
+    node.port.onmessage = (e: MessageEvent<FromProcessor>) => {
+      if (e.data.type === 'ready') {
+        kernels = e.data.kernels;
+        resolve();
+      } else if (e.data.type === 'error') {
+        errors.push(`${e.data.source}: ${e.data.message}`);
+        if (e.data.source === 'engine') resolve();
+      }
+    };
+  });
+  const buffer = ctx.createBuffer(1, length, rate);
+  buffer.copyToChannel(new Float32Array(options.input), 0);
+  const src = ctx.createBufferSource();
+  src.buffer = buffer;
+  src.connect(node);
+  node.connect(ctx.destination);
+  src.start(0);
+  const rendered = await ctx.startRendering();
+  await Promise.race([readyMsg, new Promise((r) => setTimeout(r, 1000))]);
+  return { output: rendered.getChannelData(0).slice(), kernels, errors };
+}

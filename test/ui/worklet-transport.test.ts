@@ -1,0 +1,185 @@
+/**
+ * The AudioWorklet transport's main-thread side against a fake AudioContext and AudioWorkletNode:
+ * message protocol, queueing before the worklet is up, model info / errors / meters back to the UI,
+ * input routing (DI file loop, none), resume on a user gesture. The real worklet runs in the
+ * Chromium e2e test (e2e-audio.test.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FromProcessor, ToProcessor } from '../../src/dsp/engine/worklet/protocol.ts';
+import { RIG_PROCESSOR_NAME } from '../../src/dsp/engine/worklet/protocol.ts';
+import { createWorkletTransport } from '../../src/ui/worklet-transport.ts';
+import type { ModelInfo, TransportError } from '../../src/ui/transport.ts';
+
+const MODEL = readFileSync(join(resolve(__dirname, '../..'), 'presets/models/nam-rig-default.nam'), 'utf8');
+
+class FakeNode {
+  readonly connections: unknown[] = [];
+  disconnected = 0;
+  connect(to: unknown): void {
+    this.connections.push(to);
+  }
+  disconnect(): void {
+    this.disconnected++;
+  }
+}
+
+class FakeWorkletNode extends FakeNode {
+  static last: FakeWorkletNode | null = null;
+  readonly sent: ToProcessor[] = [];
+  readonly port = {
+    onmessage: null as ((e: { data: FromProcessor }) => void) | null,
+    postMessage: (m: ToProcessor) => void this.sent.push(m),
+  };
+  constructor(
+    readonly context: unknown,
+    readonly name: string,
+    readonly options: unknown,
+  ) {
+    super();
+    FakeWorkletNode.last = this;
+  }
+  reply(m: FromProcessor): void {
+    this.port.onmessage?.({ data: m });
+  }
+}
+
+class FakeBufferSource extends FakeNode {
+  buffer: unknown = null;
+  loop = false;
+  started = 0;
+  stopped = 0;
+  start(): void {
+    this.started++;
+  }
+  stop(): void {
+    this.stopped++;
+  }
+}
+
+function fakeContext() {
+  const sources: FakeBufferSource[] = [];
+  let loaded: () => void = () => undefined;
+  const ctx = {
+    state: 'suspended' as AudioContextState,
+    destination: new FakeNode(),
+    resumed: 0,
+    modules: [] as string[],
+    sources,
+    audioWorklet: {
+      addModule: (url: string) => {
+        ctx.modules.push(url);
+        return new Promise<void>((r) => (loaded = r));
+      },
+    },
+    finishLoading: () => loaded(),
+    resume: async () => {
+      ctx.resumed++;
+      ctx.state = 'running';
+    },
+    close: async () => undefined,
+    createBuffer: (channels: number, length: number, sampleRate: number) => ({ channels, length, sampleRate, copyToChannel: () => undefined }),
+    createBufferSource: () => {
+      const s = new FakeBufferSource();
+      sources.push(s);
+      return s;
+    },
+    createMediaStreamSource: () => new FakeNode(),
+  };
+  return ctx;
+}
+
+const flush = () => new Promise<void>((r) => setTimeout(r, 0));
+
+describe('worklet transport', () => {
+  const saved = (globalThis as { AudioWorkletNode?: unknown }).AudioWorkletNode;
+  beforeEach(() => {
+    (globalThis as { AudioWorkletNode?: unknown }).AudioWorkletNode = FakeWorkletNode;
+    FakeWorkletNode.last = null;
+  });
+  afterEach(() => {
+    (globalThis as { AudioWorkletNode?: unknown }).AudioWorkletNode = saved;
+  });
+
+  it('queues commands until the worklet is up, then delivers them in order', async () => {
+    const ctx = fakeContext();
+    const t = createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: null });
+    t.setParam('tone.bass', 7);
+    t.setBypass(true);
+    t.loadIr(Float32Array.of(1, 0.5), 44100, 'ir.wav');
+    expect(FakeWorkletNode.last).toBeNull();
+    ctx.finishLoading();
+    await t.ready;
+    const node = FakeWorkletNode.last!;
+    expect(ctx.modules).toHaveLength(1);
+    expect(node.name).toBe(RIG_PROCESSOR_NAME);
+    expect(node.connections).toEqual([ctx.destination]);
+    expect(node.sent.map((m) => m.type)).toEqual(['param', 'bypass', 'ir']);
+    expect(node.sent[0]).toMatchObject({ param: 'tone.bass', value: 7 });
+    expect(node.sent[2]).toMatchObject({ sampleRate: 44100 });
+    t.setParam('output.gain', -3);
+    expect(node.sent.at(-1)).toMatchObject({ type: 'param', param: 'output.gain', value: -3 });
+  });
+
+  it('answers a model load with model info, a failed one with an error naming it; forwards meters', async () => {
+    const ctx = fakeContext();
+    const t = createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: null });
+    const infos: ModelInfo[] = [];
+    const errors: TransportError[] = [];
+    const meters: number[][] = [];
+    t.onModelInfo((i) => infos.push(i));
+    t.onError((e) => errors.push(e));
+    t.onMeters((m) => meters.push([m.in, m.out]));
+    ctx.finishLoading();
+    await t.ready;
+    const node = FakeWorkletNode.last!;
+    t.loadModel(MODEL, 'default.nam');
+    const first = node.sent.at(-1)!;
+    expect(first).toMatchObject({ type: 'model', text: MODEL });
+    node.reply({ type: 'loaded', id: (first as { id: number }).id, what: 'model' });
+    expect(infos).toHaveLength(1);
+    expect(infos[0]!.architecture).toBe('WaveNet');
+
+    t.loadModel('{}', 'bad.nam');
+    const second = node.sent.at(-1) as { id: number };
+    node.reply({ type: 'error', id: second.id, source: 'model', message: 'the model does not build' });
+    expect(errors).toEqual([{ source: 'model', message: 'bad.nam: the model does not build' }]);
+
+    node.reply({ type: 'meters', in: 0.5, out: 0.25 });
+    expect(meters).toEqual([[0.5, 0.25]]);
+  });
+
+  it('plays a DI file into the worklet, updates its loop flag, stops on none', async () => {
+    const ctx = fakeContext();
+    const t = createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: null });
+    const file = { kind: 'file', name: 'di.wav', samples: new Float32Array(480), sampleRate: 48000, loop: true, playing: true } as const;
+    t.setInput(file);
+    expect(ctx.sources).toHaveLength(1);
+    const src = ctx.sources[0]!;
+    expect(src.loop).toBe(true);
+    expect(src.started).toBe(1);
+    expect(src.connections).toEqual([]); // connected once the node exists
+    ctx.finishLoading();
+    await t.ready;
+    expect(src.connections).toEqual([FakeWorkletNode.last]);
+    t.setInput({ ...file, loop: false });
+    expect(ctx.sources).toHaveLength(1);
+    expect(src.loop).toBe(false);
+    t.setInput({ kind: 'none' });
+    expect(src.stopped).toBe(1);
+    expect(src.disconnected).toBe(1);
+    expect(ctx.resumed).toBeGreaterThan(0);
+  });
+
+  it('resumes the context on the first user gesture', async () => {
+    const ctx = fakeContext();
+    const target = new EventTarget();
+    createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: target });
+    expect(ctx.resumed).toBe(0);
+    target.dispatchEvent(new Event('pointerdown'));
+    await flush();
+    expect(ctx.state).toBe('running');
+    expect(ctx.resumed).toBe(1);
+  });
+});
