@@ -18,7 +18,7 @@
  *   --loads N              loads per implementation for the load-time median (default 5)
  *   --callgrind            afterwards, count instructions per sample with valgrind (see below)
  *   --callgrind-only       only that
- *   --callgrind-relaxed    also count ours with relaxed SIMD (slow: valgrind emulates FMA, ~3 min more)
+ *   --callgrind-relaxed    also count ours with relaxed SIMD (valgrind runs it correctly but slowly: ~6 min more)
  *
  * Speed, for every model × block size (a "case"): a fresh nam-wasm emscripten instance (its buffer size
  * is global) and fresh models of ours — fastTanh: true, kernels 'simd' and 'relaxed-simd' (when the
@@ -40,12 +40,15 @@
  * Callgrind: bench/callgrind-probe.ts under `valgrind --tool=callgrind` (all threads counted), on the
  * standard model at block 128, once with 1 s and once with 3 s of audio per implementation:
  * (I(3 s) − I(1 s)) / (2 s × rate) = instructions per sample, with start-up, load and JIT cancelled.
- * Node runs with `--predictable --no-liftoff`: single-threaded V8, and WebAssembly compiled by TurboFan
- * up front instead of Liftoff first with a tier-up whose timing (hence the number of blocks run on
- * Liftoff code) varies from run to run — with the default tiering, nam-wasm's count varied by ~±1.5%,
- * with these flags by < 0.01%. The steady-state code is the same TurboFan code either way (native
- * speed with and without the flags is equal). The runs are independent processes and instruction
- * counts do not depend on machine load, so two run at a time.
+ * Node runs with `--predictable --no-liftoff --no-flush-bytecode --no-flush-baseline-code`, because
+ * under valgrind (~50× slower) V8's time-dependent behaviour made counts vary: with default flags,
+ * when the WebAssembly tier-up from Liftoff to TurboFan lands (nam-wasm's count varied by ~±1.5%), and
+ * with only `--predictable --no-liftoff`, bytecode flushing and the recompiles it causes (ours varied
+ * by ±30-60 M instructions, ±2% per sample). With all four, repeated runs agree to a few M instructions.
+ * `--predictable` = single-threaded V8; `--no-liftoff` = WebAssembly compiled by TurboFan up front.
+ * The steady-state code is the same TurboFan code either way (native speed with and without the flags
+ * is equal). The runs are independent processes and instruction counts do not depend on machine load,
+ * so two run at a time.
  *
  * Tables go to stdout; progress goes to stderr.
  */
@@ -79,6 +82,8 @@ const MAX_AUTO_SECONDS = 20;
 const CALLGRIND_BLOCK = 128;
 const CALLGRIND_SECONDS = [1, 3] as const;
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+/** Node flags for the callgrind runs, which make the instruction counts repeat (see the header comment). */
+const CALLGRIND_NODE_FLAGS = ['--predictable', '--no-liftoff', '--no-flush-bytecode', '--no-flush-baseline-code'];
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -537,7 +542,7 @@ function runCallgrind(run: CallgrindRun, dir: string, model: string, nodeFlags: 
 
 async function callgrindCheck(opts: BenchOptions, support: RuntimeSupport): Promise<CallgrindResult> {
   const model = STANDARD_MODEL;
-  const nodeFlags = ['--predictable', '--no-liftoff', ...(process.execArgv.includes(RELAXED_FLAG) ? [RELAXED_FLAG] : [])];
+  const nodeFlags = [...CALLGRIND_NODE_FLAGS, ...(process.execArgv.includes(RELAXED_FLAG) ? [RELAXED_FLAG] : [])];
   const result: CallgrindResult = { model: modelLabel(model), rate: DEFAULT_RATE, runs: [], wallS: 0, nodeFlags };
   if (!existsSync(model)) return { ...result, error: `standard model not found at ${model}` };
   result.rate = parseNam(readFileSync(model, 'utf8')).sampleRate || DEFAULT_RATE;
@@ -616,14 +621,14 @@ function spread(r: CaseResult): number {
   return worst;
 }
 
-function header(support: RuntimeSupport): string {
+function header(support: RuntimeSupport, opts: BenchOptions): string {
   const cpu = cpus();
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   return [
     `engine vs @opendaw/nam-wasm — Node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} threads), load average ${load} at start`,
     `Runtime: ${describeSupport(support)}`,
     'ours runs with fastTanh: true (NeuralAmpModelerCore\'s fast tanh, as nam-wasm and the official plugin use).' +
-      (globalThis.gc ? '' : '\nWARNING: global.gc unavailable (run with node --expose-gc): runs are not preceded by a GC.'),
+      (globalThis.gc || !opts.speed ? '' : '\nWARNING: global.gc unavailable (run with node --expose-gc): runs are not preceded by a GC.'),
   ].join('\n');
 }
 
@@ -703,7 +708,7 @@ function callgrindReport(c: CallgrindResult): string {
   const title =
     `Instructions per sample (valgrind --tool=callgrind; ${c.model} model, block ${CALLGRIND_BLOCK}, fast tanh; node ${c.nodeFlags.join(' ')}; ` +
     `all threads): (I(${CALLGRIND_SECONDS[1]} s) − I(${CALLGRIND_SECONDS[0]} s)) / (${CALLGRIND_SECONDS[1] - CALLGRIND_SECONDS[0]} s × ${c.rate}), ` +
-    'which cancels start-up, load and JIT; repeatable to < 0.01%';
+    'which cancels start-up, load and JIT';
   if (c.error) return `${title}\nnot measured: ${c.error}`;
   const perSample = (variant: CallgrindRun['variant']): { i1?: number; i3?: number; ips?: number; error?: string } => {
     const [r1, r3] = CALLGRIND_SECONDS.map((s) => c.runs.find((r) => r.variant === variant && r.seconds === s));
@@ -734,6 +739,9 @@ function callgrindReport(c: CallgrindResult): string {
     title,
     table(['implementation', `I(${CALLGRIND_SECONDS[0]} s)`, `I(${CALLGRIND_SECONDS[1]} s)`, 'instructions/sample', 'nam-wasm/this'], rows),
     ...errors,
+    ...(variants.includes('relaxed-simd')
+      ? []
+      : ['(ours with relaxed SIMD: add --callgrind-relaxed; valgrind runs it correctly, same output as native, but its FMAs slowly)']),
     `(${c.runs.length} valgrind runs, two at a time: ${(c.wallS / 60).toFixed(1)} min)`,
   ].join('\n');
 }
@@ -744,7 +752,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const opts = parseOptions(process.argv.slice(2));
   const support = runtimeSupport();
-  process.stdout.write(`${header(support)}\n`);
+  process.stdout.write(`${header(support, opts)}\n`);
 
   if (opts.speed) {
     if (!support.simd) process.stderr.write('bench: this runtime has no WebAssembly SIMD; only plain TS and nam-wasm are timed\n');
