@@ -65,9 +65,9 @@ describe.skipIf(!haveChromium)('web app in chromium', () => {
 
     await page.setInputFiles('[data-testid="model-input"]', join(MODELS_DIR, 'deluxe.nam'));
     const info = page.getByTestId('model-info');
-    await info.waitFor();
+    // The panel already shows the default model: wait until it shows the new one.
+    await expect.poll(async () => (await info.textContent()) ?? '', { timeout: 30_000 }).toContain('deluxe');
     const text = (await info.textContent()) ?? '';
-    expect(text).toContain('deluxe');
     expect(text).toContain('WaveNet');
     expect(text).toContain('13,802 weights');
     expect(text).toContain('48 kHz');

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FromProcessor, ToProcessor } from '../../src/dsp/engine/worklet/protocol.ts';
+import type { FromProcessor, RigProcessorOptions, ToProcessor } from '../../src/dsp/engine/worklet/protocol.ts';
 import { RIG_PROCESSOR_NAME } from '../../src/dsp/engine/worklet/protocol.ts';
 import { createWorkletTransport } from '../../src/ui/worklet-transport.ts';
 import type { ModelInfo, TransportError } from '../../src/ui/transport.ts';
@@ -63,6 +63,7 @@ function fakeContext() {
   let loaded: () => void = () => undefined;
   const ctx = {
     state: 'suspended' as AudioContextState,
+    sampleRate: 48000,
     destination: new FakeNode(),
     resumed: 0,
     modules: [] as string[],
@@ -115,11 +116,33 @@ describe('worklet transport', () => {
     expect(ctx.modules).toHaveLength(1);
     expect(node.name).toBe(RIG_PROCESSOR_NAME);
     expect(node.connections).toEqual([ctx.destination]);
-    expect(node.sent.map((m) => m.type)).toEqual(['param', 'bypass', 'ir']);
-    expect(node.sent[0]).toMatchObject({ param: 'tone.bass', value: 7 });
-    expect(node.sent[2]).toMatchObject({ sampleRate: 44100 });
+    // The graphs are built here: the worklet gets their first render in processorOptions, then ops.
+    const initial = (node.options as { processorOptions: RigProcessorOptions }).processorOptions.ops ?? [];
+    expect(initial.map((o) => o.kind)).toContain('batch');
+    expect(initial[0]).toMatchObject({ kind: 'resource', target: 'post', key: 'rig/ir/identity' });
+    expect(node.sent.map((m) => m.type)).toEqual(['ops', 'bypass', 'ops']);
+    const ops = (i: number) => (node.sent[i] as Extract<ToProcessor, { type: 'ops' }>).ops;
+    expect(ops(0).every((o) => o.kind === 'batch')).toBe(true); // a ref update, no re-render
+    expect(ops(0).some((o) => o.kind === 'batch' && JSON.stringify(o.batch).includes('7'))).toBe(true);
+    // The IR is stored under a fresh key (resampled here), then the cab re-rendered.
+    expect(ops(2)[0]).toMatchObject({ kind: 'resource', target: 'post', key: 'rig/ir/1' });
+    expect(ops(2).at(-1)).toMatchObject({ kind: 'prune', target: 'post' });
     t.setParam('output.gain', -3);
-    expect(node.sent.at(-1)).toMatchObject({ type: 'param', param: 'output.gain', value: -3 });
+    expect(node.sent.at(-1)).toMatchObject({ type: 'ops' });
+  });
+
+  it('reports a bad parameter as a param error without sending anything', async () => {
+    const ctx = fakeContext();
+    const t = createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: null });
+    const errors: TransportError[] = [];
+    t.onError((e) => errors.push(e));
+    ctx.finishLoading();
+    await t.ready;
+    const node = FakeWorkletNode.last!;
+    t.setParam('tone.bsas' as never, 1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.source).toBe('param');
+    expect(node.sent).toEqual([]);
   });
 
   it('answers a model load with model info, a failed one with an error naming it; forwards meters', async () => {
@@ -137,8 +160,11 @@ describe('worklet transport', () => {
     t.loadModel(MODEL, 'default.nam');
     const first = node.sent.at(-1)!;
     expect(first).toMatchObject({ type: 'model', text: MODEL });
+    const before = node.sent.length;
     node.reply({ type: 'loaded', id: (first as { id: number }).id, what: 'model' });
     expect(infos).toHaveLength(1);
+    // The graphs are re-rendered here for the model's level metadata and the batches posted.
+    expect(node.sent.slice(before).map((m) => m.type)).toEqual(['ops']);
     expect(infos[0]!.architecture).toBe('WaveNet');
 
     t.loadModel('{}', 'bad.nam');

@@ -1,28 +1,27 @@
 /**
- * The rig's AudioWorkletProcessor: the whole engine (Elementary pre graph → NAM model → Elementary
- * post graph, `RigEngine`) and its control side (`RigController`) in ONE processor.
+ * The rig's AudioWorkletProcessor: the audio side of the engine (`RigAudio`: Elementary pre graph →
+ * NAM model → Elementary post graph in a `RigEngine`).
  *
  * Loaded with `audioWorklet.addModule(url)` where `url` comes from
  * `import url from '…/rig-processor.ts?worker&url'` (Vite bundles it, with the Elementary glue from
  * the `virtual:nam-rig/elementary-glue` module, see vite-plugin.ts).
  *
- * Where the graphs are built — the trade-off: `RigController` builds graphs and models inside this
- * processor, in its port's message handler. That handler runs on the audio thread between render
- * quanta, so a model change (parse, build, prewarm: a few ms to tens of ms for a big WaveNet) or an
- * IR load can make one or more quanta late (a dropout) at the moment it is applied; knob moves are
- * ref updates (small batches) and cost little. The alternative — building Elementary graphs on the
- * main thread and posting the instruction batches (graph-renderer.ts batches survive structured
- * clone) — keeps graph allocation off the audio thread, but the NAM model (wasm memory) must still
- * be built here, so it needs a second controller split in two; kept for later. The steady-state
- * `process` path allocates nothing (rig-engine.ts); meters allocate a little ~30 times a second.
+ * No graph is built here: the main thread runs the graph side (`RigGraphs`, src/ui/worklet-transport.ts)
+ * and posts its ops (instruction batches, VFS entries, prunes); the port handler only queues them on the
+ * engine, which applies them between quanta. The NAM model (wasm memory) must live here, so a `model`
+ * message is parsed, built and prewarmed in the port handler (a few ms to tens of ms for a big WaveNet:
+ * a quantum may be late at that moment); the main thread then re-renders the graphs for the model's
+ * level metadata and posts those ops. The steady-state `process` path allocates nothing
+ * (rig-engine.ts); meters allocate a little ~30 times a second.
  *
- * Everything in `processorOptions` (model text, IR, params) is applied in the constructor, so the
+ * Everything in `processorOptions` (model text, first graph ops) is applied in the constructor, so the
  * first quantum already runs the full rig: an OfflineAudioContext render matches the Node engine's
  * `RigController` render of the same settings from sample 0.
  */
 import glue from 'virtual:nam-rig/elementary-glue';
 import { createElementaryModule } from '../elementary-runtime.ts';
-import { RigController } from '../rig-controller.ts';
+import { RigAudio } from '../rig-audio.ts';
+import { sidechainIds } from '../rig-graphs.ts';
 import { isMeterEvent } from '../elementary-processor.ts';
 import { RIG_BLOCK_SIZE, RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from './protocol.ts';
 
@@ -37,7 +36,7 @@ declare function registerProcessor(name: string, ctor: new (options: { processor
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim() || 'unknown error';
 
 class RigProcessor extends AudioWorkletProcessor {
-  private controller: RigController | null = null;
+  private controller: RigAudio | null = null;
   private bypass = false;
   private readonly silence = new Float32Array(RIG_BLOCK_SIZE);
   private readonly meterEvery: number;
@@ -58,27 +57,19 @@ class RigProcessor extends AudioWorkletProcessor {
       this.post({ type: 'error', id: null, source: 'engine', message: `the Elementary runtime did not start: ${message(e)}` });
       return;
     }
-    const base = { sampleRate, maxBlockSize: RIG_BLOCK_SIZE, params: o.params ?? {}, kernels: o.kernels ?? 'auto', module } as const;
     try {
-      this.controller = new RigController({ ...base, ...(o.modelText !== undefined ? { model: o.modelText } : {}) });
+      this.controller = new RigAudio({ sampleRate, maxBlockSize: RIG_BLOCK_SIZE, sidechains: sidechainIds().length, kernels: o.kernels ?? 'auto', module });
+      this.controller.apply(o.ops ?? []);
     } catch (e) {
-      if (o.modelText === undefined) {
-        this.post({ type: 'error', id: null, source: 'engine', message: message(e) });
-        return;
-      }
-      this.post({ type: 'error', id: null, source: 'model', message: message(e) });
-      try {
-        this.controller = new RigController(base);
-      } catch (e2) {
-        this.post({ type: 'error', id: null, source: 'engine', message: message(e2) });
-        return;
-      }
+      this.controller = null;
+      this.post({ type: 'error', id: null, source: 'engine', message: message(e) });
+      return;
     }
-    if (o.ir) {
+    if (o.modelText !== undefined) {
       try {
-        this.controller.loadIr(o.ir.samples, o.ir.sampleRate);
+        this.controller.setModel(o.modelText);
       } catch (e) {
-        this.post({ type: 'error', id: null, source: 'ir', message: message(e) });
+        this.post({ type: 'error', id: null, source: 'model', message: message(e) });
       }
     }
     this.post({ type: 'ready', kernels: this.controller.model?.kernels ?? null });
@@ -94,27 +85,23 @@ class RigProcessor extends AudioWorkletProcessor {
       return;
     }
     const c = this.controller;
-    const source = m.type === 'param' ? 'param' : m.type;
     if (c === null) {
-      this.post({ type: 'error', id: m.id, source, message: 'the audio engine is not running' });
+      if (m.type === 'model') this.post({ type: 'error', id: m.id, source: 'model', message: 'the audio engine is not running' });
+      return;
+    }
+    if (m.type === 'ops') {
+      try {
+        c.apply(m.ops);
+      } catch (e) {
+        this.post({ type: 'error', id: null, source: 'engine', message: message(e) });
+      }
       return;
     }
     try {
-      switch (m.type) {
-        case 'model':
-          c.setModel(m.text);
-          this.post({ type: 'loaded', id: m.id, what: 'model' });
-          break;
-        case 'ir':
-          c.loadIr(m.samples, m.sampleRate);
-          this.post({ type: 'loaded', id: m.id, what: 'ir' });
-          break;
-        case 'param':
-          this.post({ type: 'param', id: m.id, param: m.param, value: c.setParam(m.param, m.value) });
-          break;
-      }
+      c.setModel(m.text);
+      this.post({ type: 'loaded', id: m.id, what: 'model' });
     } catch (e) {
-      this.post({ type: 'error', id: m.id, source, message: message(e) });
+      this.post({ type: 'error', id: m.id, source: 'model', message: message(e) });
     }
   }
 
