@@ -9,6 +9,12 @@
  * resumes it on the first click or key press in the page and whenever an input is chosen.
  * Commands sent before the worklet is up are queued and delivered in order.
  *
+ * The graph side of the engine (`RigGraphs`: Elementary renderers, parameter refs, IR resampling) runs
+ * here on the main thread, so graph building never allocates on the audio thread: parameter and IR
+ * changes become ops (instruction batches, VFS entries, prunes) posted to the worklet, which only queues
+ * them on its engine. Models are built in the worklet (their memory lives there); once one is loaded,
+ * the graphs are re-rendered here for its level metadata.
+ *
  * `renderOffline` runs the same worklet in an OfflineAudioContext (48 kHz by default), with the model,
  * IR and params applied before the first sample: it is what the e2e test compares with the Node engine.
  */
@@ -16,6 +22,7 @@ import workletUrl from '../dsp/engine/worklet/rig-processor.ts?worker&url';
 import { RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from '../dsp/engine/worklet/protocol.ts';
 import type { KernelChoice } from '../dsp/nam/index.ts';
 import { parseNam } from '../dsp/nam/file.ts';
+import { levelsOf, RigGraphs, type RigOp } from '../dsp/engine/rig-graphs.ts';
 import type { QualifiedId } from '../dsp/rig/manifest.ts';
 import type { InputSource } from './audio-input.ts';
 import { oneLine } from './messages.ts';
@@ -40,7 +47,20 @@ export interface WorkletTransportOptions {
   readonly context?: AudioContext;
   /** Resume on the first pointer/key event in this document (default: `document` when there is one). */
   readonly gestureTarget?: EventTarget | null;
-  readonly processorOptions?: RigProcessorOptions;
+  /** Initial parameter values (clamped), over the registry's defaults. */
+  readonly params?: Readonly<Record<string, number>>;
+  /** Everything but `ops` (the transport renders the first graphs itself). */
+  readonly processorOptions?: Omit<RigProcessorOptions, 'ops'>;
+}
+
+/** Parses a model's level metadata on the main thread (`{}` when the text does not parse). */
+function levelsOfText(text: string | undefined) {
+  if (text === undefined) return {};
+  try {
+    return levelsOf(parseNam(text).metadata);
+  } catch {
+    return {};
+  }
 }
 
 function channel<A extends unknown[]>() {
@@ -88,6 +108,30 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
     else queue.push(m);
   };
 
+  // The graph side: its first ops go in processorOptions (applied before the first quantum), later ones
+  // in `ops` messages, in order.
+  const outbox: RigOp[] = [];
+  const graphs = new RigGraphs({
+    sampleRate: context.sampleRate,
+    levels: levelsOfText(options.processorOptions?.modelText),
+    emit: (op) => void outbox.push(op),
+    ...(options.params ? { params: options.params } : {}),
+  });
+  const processorOptions: RigProcessorOptions = { ...options.processorOptions, ops: outbox.splice(0) };
+  const flush = (): void => {
+    if (outbox.length > 0) send({ type: 'ops', ops: outbox.splice(0) });
+  };
+  /** Runs a graph-side change and posts what it emitted (also what it emitted before throwing). */
+  const change = (source: 'param' | 'ir' | 'model', f: () => void): void => {
+    try {
+      f();
+    } catch (e) {
+      errors.emit({ source, message: oneLine(e) });
+    } finally {
+      flush();
+    }
+  };
+
   const onMessage = (m: FromProcessor): void => {
     switch (m.type) {
       case 'meters':
@@ -99,7 +143,9 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
           pendingModels.delete(m.id);
           if (p) {
             try {
-              models.emit(describeModel(parseNam(p.text), p.name));
+              const file = parseNam(p.text);
+              change('model', () => void graphs.setLevels(levelsOf(file.metadata)));
+              models.emit(describeModel(file, p.name));
             } catch (e) {
               errors.emit({ source: 'model', message: oneLine(e, p.name) });
             }
@@ -113,12 +159,11 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
         break;
       }
       case 'ready':
-      case 'param':
         break;
     }
   };
 
-  const ready = createRigNode(context, options.processorOptions).then(
+  const ready = createRigNode(context, processorOptions).then(
     (n) => {
       node = n;
       n.port.onmessage = (e: MessageEvent<FromProcessor>) => onMessage(e.data);
@@ -167,7 +212,7 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
     ready,
     resume,
     setParam(id, value) {
-      send({ type: 'param', id: nextId++, param: id, value });
+      change('param', () => void graphs.setParam(id, value));
     },
     loadModel(text, name) {
       const id = nextId++;
@@ -175,7 +220,7 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
       send({ type: 'model', id, text });
     },
     loadIr(samples, sampleRate) {
-      send({ type: 'ir', id: nextId++, samples: samples.slice(), sampleRate });
+      change('ir', () => void graphs.loadIr(samples, sampleRate));
     },
     setBypass(on) {
       send({ type: 'bypass', on });
@@ -240,15 +285,29 @@ export async function renderOffline(options: OfflineRenderOptions): Promise<Offl
   const rate = options.sampleRate ?? 48000;
   const length = options.input.length;
   const ctx = new OfflineAudioContext({ numberOfChannels: 1, length, sampleRate: rate });
+  const errors: string[] = [];
+  // The graph side runs here; its ops (first render, then the IR) are applied before the first quantum.
+  const ops: RigOp[] = [];
+  const graphs = new RigGraphs({
+    sampleRate: rate,
+    levels: levelsOfText(options.modelText),
+    emit: (op) => void ops.push(op),
+    ...(options.params ? { params: options.params } : {}),
+  });
+  if (options.ir) {
+    try {
+      graphs.loadIr(options.ir.samples, options.ir.sampleRate);
+    } catch (e) {
+      errors.push(`ir: ${oneLine(e)}`);
+    }
+  }
   const processorOptions: RigProcessorOptions = {
     meterHz: 0,
+    ops,
     ...(options.modelText !== undefined ? { modelText: options.modelText } : {}),
-    ...(options.ir ? { ir: options.ir } : {}),
-    ...(options.params ? { params: options.params } : {}),
     ...(options.kernels ? { kernels: options.kernels } : {}),
   };
   const node = await createRigNode(ctx, processorOptions);
-  const errors: string[] = [];
   let kernels: string | null = null;
   const readyMsg = new Promise<void>((resolve) => {
     node.port.onmessage = (e: MessageEvent<FromProcessor>) => {
