@@ -24,6 +24,7 @@ import { RigAudio } from '../rig-audio.ts';
 import { sidechainIds } from '../rig-graphs.ts';
 import { isMeterEvent } from '../elementary-processor.ts';
 import { RIG_BLOCK_SIZE, RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from './protocol.ts';
+import { BYPASS_FADE_S, crossfadeToDry } from './bypass-crossfade.ts';
 
 // AudioWorkletGlobalScope (not in TypeScript's DOM lib).
 declare const sampleRate: number;
@@ -38,6 +39,9 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 class RigProcessor extends AudioWorkletProcessor {
   private controller: RigAudio | null = null;
   private bypass = false;
+  /** Rig/dry mix, 1 = rig, 0 = bypassed; ramps in BYPASS_FADE_S so switching never clicks. */
+  private mix = 1;
+  private readonly mixStep = 1 / (BYPASS_FADE_S * sampleRate);
   private readonly silence = new Float32Array(RIG_BLOCK_SIZE);
   private readonly meterEvery: number;
   private blocks = 0;
@@ -112,21 +116,24 @@ class RigProcessor extends AudioWorkletProcessor {
     const n = y.length;
     const x = inputs[0]?.[0] ?? (n <= RIG_BLOCK_SIZE ? this.silence : new Float32Array(n));
     const c = this.controller;
-    if (c === null || this.bypass) {
-      if (c === null && !this.bypass) y.fill(0);
-      else y.set(x.subarray(0, n));
-      if (this.meterEvery > 0) {
-        let p = this.inPeak;
-        for (let i = 0; i < n; i++) p = Math.max(p, Math.abs(x[i]!));
-        this.inPeak = p;
-        this.outPeak = Math.max(this.outPeak, c === null && !this.bypass ? 0 : p);
-      }
+    if (c === null) {
+      // No engine: silence, or the dry input when bypassed.
+      if (this.bypass) y.set(x.subarray(0, n));
+      else y.fill(0);
     } else {
+      // The rig keeps running while bypassed, so switching back finds its state warm.
       for (let at = 0; at < n; at += RIG_BLOCK_SIZE) {
         const len = Math.min(RIG_BLOCK_SIZE, n - at);
         if (at === 0 && len === n) c.engine.process(x, y, n);
         else c.engine.process(x.subarray(at, at + len), y.subarray(at, at + len), len);
       }
+      this.mix = crossfadeToDry(x, y, n, this.mix, this.bypass ? 0 : 1, this.mixStep);
+    }
+    if (this.bypass && this.meterEvery > 0) {
+      let p = this.inPeak;
+      for (let i = 0; i < n; i++) p = Math.max(p, Math.abs(x[i]!));
+      this.inPeak = p;
+      this.outPeak = Math.max(this.outPeak, p);
     }
     for (let ch = 1; ch < out!.length; ch++) out![ch]!.set(y);
     if (this.meterEvery > 0 && ++this.blocks >= this.meterEvery) {
