@@ -53,7 +53,8 @@
  * Everything here is deterministic: plain float64 arithmetic, no Math.random. The synthetic
  * guitar signal used to measure loudness comes from a seeded mulberry32.
  */
-import { ReferenceWaveNetA1, a1WeightCount, type A1WaveNetConfig } from './wavenet-a1-reference.ts';
+import { ReferenceWaveNetA1, type A1WaveNetConfig } from './wavenet-a1-reference.ts';
+import { designWeightsFor, makeModelText, type ModelIdentity } from './model-design.ts';
 import { mulberry32 } from '../../src/dsp/synth/prng.ts';
 
 export { mulberry32 };
@@ -136,16 +137,6 @@ const cdiv = (a: Complex, b: Complex): Complex => {
   const d = b.re * b.re + b.im * b.im;
   return cx((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d);
 };
-const cabs = (a: Complex): number => Math.hypot(a.re, a.im);
-function cpow(a: Complex, n: number): Complex {
-  let out = cx(1);
-  let base = a;
-  for (let k = n; k > 0; k >>= 1) {
-    if (k & 1) out = cmul(out, base);
-    base = cmul(base, base);
-  }
-  return out;
-}
 /** Σ c_k·w^k for a polynomial in w = z⁻¹. */
 function cpoly(coefs: readonly number[], w: Complex): Complex {
   let s = cx(0);
@@ -259,234 +250,18 @@ export function partialFractions(sections: readonly Section[]): PartialFractions
   return { direct, terms };
 }
 
-// ───────────────────────────────────────── weight tensors ─────────────────────────────────────────
-
-interface LayerWeights {
-  /** conv[r][c][k] */
-  conv: number[][][];
-  convBias: number[];
-  /** mixin[r][j] */
-  mixin: number[][];
-  /** w1[o][r] */
-  w1: number[][];
-  b1: number[];
-}
-
-interface ArrayWeights {
-  /** rechannel[c][i] */
-  rechannel: number[][];
-  layers: LayerWeights[];
-  /** head[o][c] */
-  head: number[][];
-  headBias: number[];
-}
-
-const zeros = (n: number): number[] => new Array<number>(n).fill(0);
-const zeros2 = (n: number, m: number): number[][] => Array.from({ length: n }, () => zeros(m));
-
-function emptyArray(cfg: A1WaveNetConfig['layers'][number]): ArrayWeights {
-  const C = cfg.channels;
-  return {
-    rechannel: zeros2(C, cfg.input_size),
-    layers: cfg.dilations.map(() => ({
-      conv: Array.from({ length: C }, () => zeros2(C, cfg.kernel_size)),
-      convBias: zeros(C),
-      mixin: zeros2(C, cfg.condition_size),
-      w1: zeros2(C, C),
-      b1: zeros(C),
-    })),
-    head: zeros2(cfg.head_size, C),
-    headBias: zeros(cfg.head_size),
-  };
-}
-
-/** Flattens in the .nam order (see wavenet-a1-reference.ts); head_scale last. */
-function flatten(config: A1WaveNetConfig, arrays: ArrayWeights[], headScale: number): number[] {
-  const out: number[] = [];
-  for (const [i, arr] of arrays.entries()) {
-    const cfg = config.layers[i]!;
-    for (const row of arr.rechannel) out.push(...row);
-    for (const l of arr.layers) {
-      for (const row of l.conv) for (const taps of row) out.push(...taps);
-      out.push(...l.convBias);
-      for (const row of l.mixin) out.push(...row);
-      for (const row of l.w1) out.push(...row);
-      out.push(...l.b1);
-    }
-    for (const row of arr.head) out.push(...row);
-    if (cfg.head_bias) out.push(...arr.headBias);
-  }
-  out.push(headScale);
-  return out;
-}
-
-// ───────────────────────────────────────── pole channels ─────────────────────────────────────────
+// ───────────────────────────────────────── the weights ─────────────────────────────────────────
 
 /** Length of every truncated one-pole sum: 512 from dilations 1…256, ×3 by the dilation-512 read-out. */
 export const TRUNCATION = 1536;
 
 /**
- * Makes the truncated filter's DC gain exactly zero (for filters with a zero at DC) by adjusting the
- * residue of the real pole closest to 1; the change is of the order of p^TRUNCATION (< 1e-2 here)
- * on that one term.
+ * The default model's weights (float64, head_scale last). The construction itself (ε-linear FIR
+ * rows, truncated one-pole sections, partial-fraction read-outs) lives in `model-design.ts`, shared
+ * with the other constructed voices.
  */
-function fixDcZero(pf: PartialFractions, n = TRUNCATION): PartialFractions {
-  const dcOf = (p: Complex, r: Complex): Complex => cdiv(cmul(r, csub(cx(1), cpow(p, n))), csub(cx(1), p));
-  let best = -1;
-  for (const [i, t] of pf.terms.entries()) if (!t.pair && (best < 0 || t.pole.re > pf.terms[best]!.pole.re)) best = i;
-  if (best < 0) throw new Error('fixDcZero: no real pole');
-  let rest = pf.direct;
-  for (const [i, t] of pf.terms.entries()) if (i !== best) rest += (t.pair ? 2 : 1) * dcOf(t.pole, t.residue).re;
-  const p = pf.terms[best]!.pole.re;
-  const terms = pf.terms.map((t, i) => (i === best ? { ...t, residue: cx((-rest * (1 - p)) / (1 - Math.pow(p, n))) } : t));
-  return { direct: pf.direct, terms };
-}
-
-/**
- * A pole realised in one residual channel (real pole) or two (complex pole: real and imaginary part
- * of the sum), each updated by one row of the layers that build it.
- */
-interface PoleChannel {
-  pole: Complex;
-  residue: Complex;
-  pair: boolean;
-  channel: number;
-  row: number;
-  /** Channel and row of the imaginary part (pairs only). */
-  imChannel: number;
-  imRow: number;
-  /** Scale of the input copied into the channel; with 1 − |p| the channel stays within ±1 for |input| ≤ 1. */
-  sigma: number;
-}
-
-/** Assigns each term of `pf` the next free channels/rows from the lists. */
-function poleChannels(pf: PartialFractions, channels: number[], rows: number[]): PoleChannel[] {
-  let k = 0;
-  return pf.terms.map((t) => {
-    const pc: PoleChannel = {
-      ...t,
-      channel: channels[k]!,
-      row: rows[k]!,
-      imChannel: t.pair ? channels[k + 1]! : -1,
-      imRow: t.pair ? rows[k + 1]! : -1,
-      sigma: 1 - cabs(t.pole),
-    };
-    k += t.pair ? 2 : 1;
-    if (k > channels.length || k > rows.length) throw new Error('poleChannels: not enough channels/rows');
-    return pc;
-  });
-}
-
-/**
- * Building block 2: in the layer with dilation d, the pole's rows add p^d·S[t−d] to its channels
- * through the linear region of tanh. Tap 1 of a kernel-3 conv reads t−d.
- */
-function addPoleUpdate(layer: LayerWeights, pc: PoleChannel, d: number, eps: number): void {
-  const pd = cpow(pc.pole, d);
-  layer.conv[pc.row]![pc.channel]![1] = eps * pd.re;
-  layer.w1[pc.channel]![pc.row] = 1 / eps;
-  if (!pc.pair) return;
-  // (re + j·im) += p^d·(re + j·im)[t−d]
-  layer.conv[pc.row]![pc.imChannel]![1] = -eps * pd.im;
-  layer.conv[pc.imRow]![pc.channel]![1] = eps * pd.im;
-  layer.conv[pc.imRow]![pc.imChannel]![1] = eps * pd.re;
-  layer.w1[pc.imChannel]![pc.imRow] = 1 / eps;
-}
-
-/**
- * Building block 3: row `row` of the dilation-d layer (d = 512) reads
- * gain·(residue/sigma)·(S[t] + p^d·S[t−d] + p^2d·S[t−2d]) (2·Re of it for a pair), which stretches
- * each 512-sample sum to TRUNCATION samples.
- */
-function addPoleReadout(layer: LayerWeights, row: number, pc: PoleChannel, d: number, gain: number): void {
-  for (let j = 0; j < 3; j++) {
-    const tap = 2 - j; // tap 2 is the current sample, tap 2−j reads t − j·d
-    const c = cmul(cdiv(pc.residue, cx(pc.sigma)), cpow(pc.pole, j * d));
-    if (!pc.pair) {
-      layer.conv[row]![pc.channel]![tap] = gain * c.re;
-    } else {
-      // 2·Re(c·(re + j·im)) = 2·c.re·re − 2·c.im·im
-      layer.conv[row]![pc.channel]![tap] = 2 * gain * c.re;
-      layer.conv[row]![pc.imChannel]![tap] = -2 * gain * c.im;
-    }
-  }
-}
-
-// ───────────────────────────────────────── the design ─────────────────────────────────────────
-
-export function preEqSections(): Section[] {
-  const p = DESIGN.pre;
-  return [highPass1(p.highPassHz), peak2(p.peakHz, p.peakQ, p.peakDb), lowPass2(p.lowPassHz, p.lowPassQ)];
-}
-
-export function postEqSections(): Section[] {
-  const p = DESIGN.post;
-  return [highPass1(p.highPassHz), lowPass2SingleZero(p.lowPassHz, p.lowPassQ)];
-}
-
-export function dcBlockSections(): Section[] {
-  return [highPass1(DESIGN.dcBlockHz)];
-}
-
-/** The model's weights in float64, before rounding to float32 (head_scale last). */
 export function designWeights(): number[] {
-  const cfg = DEFAULT_MODEL_CONFIG;
-  const eps = DESIGN.epsilon;
-  const [cfg0, cfg1] = cfg.layers as [A1WaveNetConfig['layers'][number], A1WaveNetConfig['layers'][number]];
-  const a0 = emptyArray(cfg0);
-  const a1 = emptyArray(cfg1);
-  const D = 512;
-  const sweep = cfg0.dilations.length - 1; // layers d = 1…256 of one sweep
-  if (cfg0.dilations[sweep] !== D || cfg1.dilations[sweep] !== D || cfg1.dilations[2 * sweep + 1] !== D) {
-    throw new Error('design: unexpected dilations');
-  }
-
-  // ── Array 0, the preamp. Pre-EQ poles in channels 0…4; preamp row 5 in layer d = 512 writes channel 5.
-  const pre = fixDcZero(partialFractions(preEqSections()));
-  const prePoles = poleChannels(pre, [0, 1, 2, 3, 4], [0, 1, 2, 3, 4]);
-  const PREAMP = 5;
-  for (const pc of prePoles) a0.rechannel[pc.channel]![0] = pc.sigma;
-  for (let l = 0; l < sweep; l++) for (const pc of prePoles) addPoleUpdate(a0.layers[l]!, pc, cfg0.dilations[l]!, eps);
-  const g = DESIGN.preampGain;
-  const b = DESIGN.preampBias;
-  const pa = a0.layers[sweep]!;
-  for (const pc of prePoles) addPoleReadout(pa, PREAMP, pc, D, g);
-  pa.mixin[PREAMP]![0] = g * pre.direct; // the direct term reads the condition (the raw input)
-  pa.convBias[PREAMP] = b;
-  pa.w1[PREAMP]![PREAMP] = 1;
-  pa.b1[PREAMP] = -Math.tanh(b);
-  // a0.head stays zero: array 1's head accumulator starts from 0.
-
-  // ── Array 1, first sweep: post-EQ poles in channels 0…2 (rows 0…2), fed from array 0's channel 5.
-  const post = fixDcZero(partialFractions(postEqSections()));
-  if (post.direct !== 0) throw new Error('design: the post-EQ must be strictly proper (no direct term)');
-  const postPoles = poleChannels(post, [0, 1, 2], [0, 1, 2]);
-  for (const pc of postPoles) a1.rechannel[pc.channel]![PREAMP] = pc.sigma;
-  for (let l = 0; l < sweep; l++) for (const pc of postPoles) addPoleUpdate(a1.layers[l]!, pc, cfg1.dilations[l]!, eps);
-  // Layer d = 512: the power stage, row 3: P = tanh(g2·post-EQ(c)), written to channel 3 (direct term of
-  // the DC blocker) and, scaled, to channel 4 (its pole).
-  const dc = fixDcZero(partialFractions(dcBlockSections()));
-  const [dcPole] = poleChannels(dc, [4], [0]) as [PoleChannel];
-  const POWER = 3;
-  const P = 3;
-  const pw = a1.layers[sweep]!;
-  for (const pc of postPoles) addPoleReadout(pw, POWER, pc, D, DESIGN.powerGain);
-  pw.w1[P]![POWER] = 1;
-  pw.w1[dcPole.channel]![POWER] = dcPole.sigma;
-
-  // ── Array 1, second sweep: the DC blocker's pole in channel 4 (row 0), then the output row 4 in the
-  // last layer, linear (ε-scaled): DC-block(P). Row 4 is zero everywhere else, so head channel 4 holds
-  // only the output.
-  for (let l = sweep + 1; l < 2 * sweep + 1; l++) addPoleUpdate(a1.layers[l]!, dcPole, cfg1.dilations[l]!, eps);
-  const OUT = 4;
-  const out = a1.layers[2 * sweep + 1]!;
-  out.conv[OUT]![P]![2] = eps * dc.direct;
-  addPoleReadout(out, OUT, dcPole, D, eps);
-  a1.head[0]![OUT] = DESIGN.outputScale / (eps * DESIGN.headScale);
-
-  const weights = flatten(cfg, [a0, a1], DESIGN.headScale);
-  if (weights.length !== a1WeightCount(cfg)) throw new Error(`design: ${weights.length} weights, config needs ${a1WeightCount(cfg)}`);
-  return weights;
+  return designWeightsFor(DESIGN);
 }
 
 // ───────────────────────────────────────── loudness ─────────────────────────────────────────
@@ -589,50 +364,17 @@ export function formatFloat32(x: number): string {
   throw new Error(`formatFloat32: no round-trip for ${x}`);
 }
 
+/** The default model's identity in its file. */
+export const DEFAULT_IDENTITY: ModelIdentity = {
+  name: 'nam-rig Default Drive',
+  gearModel: 'Default Drive',
+  toneType: 'crunch',
+  note:
+    'Not trained and not derived from any capture: the weights are constructed analytically by ' +
+    'scripts/make-default-model.ts (design in scripts/lib/default-model-design.ts).',
+};
+
 /** The complete `.nam` text of the default model (deterministic, byte for byte). */
 export function makeDefaultModelText(): string {
-  // Filter-design round-off leaves a few weights around 1e-42: they are zero in effect, and as
-  // float32 subnormals they would slow every engine that multiplies by them, so they are zeroed.
-  const weights = designWeights().map((w) => (Math.abs(w) < 1e-30 ? 0 : Math.fround(w)));
-  const loudness = Math.round(measureLoudness(DEFAULT_MODEL_CONFIG, weights) * 100) / 100;
-  const pre = DESIGN.pre;
-  const post = DESIGN.post;
-  const header = {
-    version: '0.5.4',
-    metadata: {
-      name: 'nam-rig Default Drive',
-      modeled_by: 'nam-rig',
-      gear_type: 'amp',
-      gear_make: 'nam-rig',
-      gear_model: 'Default Drive',
-      tone_type: 'crunch',
-      loudness,
-      input_level_dbu: 12,
-      output_level_dbu: 12,
-      date: MODEL_DATE,
-      training: {
-        trained: false,
-        constructed: true,
-        note:
-          'Not trained and not derived from any capture: the weights are constructed analytically by ' +
-          'scripts/make-default-model.ts (design in scripts/lib/default-model-design.ts).',
-        chain:
-          `pre-EQ (high-pass ${pre.highPassHz} Hz, peak ${pre.peakHz} Hz +${pre.peakDb} dB, low-pass ${pre.lowPassHz} Hz) -> ` +
-          `preamp tanh(${DESIGN.preampGain}x + ${DESIGN.preampBias}) -> post-EQ (high-pass ${post.highPassHz} Hz, ` +
-          `low-pass ${post.lowPassHz} Hz Q ${post.lowPassQ}) -> power stage tanh(${DESIGN.powerGain}x) -> ` +
-          `high-pass ${DESIGN.dcBlockHz} Hz -> x${DESIGN.outputScale}`,
-        loudness_measurement:
-          `RMS dB of the model output for a synthetic Karplus-Strong guitar signal at ${LOUDNESS_INPUT_RMS_DBFS} dBFS RMS ` +
-          `(${LOUDNESS_INPUT_SECONDS} s), float64 reference forward pass`,
-      },
-    },
-    architecture: 'WaveNet',
-    config: DEFAULT_MODEL_CONFIG,
-    sample_rate: SAMPLE_RATE,
-  };
-  const lines: string[] = [];
-  for (let i = 0; i < weights.length; i += 8) lines.push('    ' + weights.slice(i, i + 8).map(formatFloat32).join(', '));
-  // Arrays of numbers (dilations) on one line; everything else as JSON.stringify indents it.
-  const head = JSON.stringify(header, null, 2).replace(/\[\n\s+([-0-9.e,\s]+?)\n\s*\]/g, (_m, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`);
-  return head.slice(0, head.lastIndexOf('}')).trimEnd() + ',\n  "weights": [\n' + lines.join(',\n') + '\n  ]\n}\n';
+  return makeModelText(DESIGN, DEFAULT_IDENTITY);
 }

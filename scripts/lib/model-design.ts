@@ -5,16 +5,14 @@
  * read-outs), the same filter sections and the same loudness measurement. Only the constants differ.
  *
  * The filter helpers, the config, the loudness measurement and the float formatting are imported from
- * the default design; the weight-building steps, which that module keeps private and bound to its own
- * `DESIGN`, are restated here for any `ModelDesign`. `designWeightsFor(DESIGN)` equals `designWeights()`
- * bit for bit (test/preset/factory.test.ts checks that), so both voices really share one method.
+ * the default design; the weight construction and the file layout live here, and the default model
+ * itself is built with them (`designWeights()` is `designWeightsFor(DESIGN)`).
  *
  * The topology is fixed by the config: the pre-EQ must have one real pole and two complex pairs
  * (high-pass · peak · low-pass), the post-EQ one real pole and one pair, the DC blocker one real pole.
  */
 import {
   DEFAULT_MODEL_CONFIG,
-  DESIGN,
   LOUDNESS_INPUT_RMS_DBFS,
   LOUDNESS_INPUT_SECONDS,
   MODEL_DATE,
@@ -50,8 +48,8 @@ export interface ModelIdentity {
   name: string;
   gearModel: string;
   toneType: string;
-  /** Script that writes the file, for the `training.note`. */
-  script: string;
+  /** The `training.note`: how the file was made. */
+  note: string;
 }
 
 // ───────────────────────────────────────── complex numbers ─────────────────────────────────────────
@@ -222,7 +220,7 @@ export function modelConfigFor(d: ModelDesign): A1WaveNetConfig {
   return { ...DEFAULT_MODEL_CONFIG, head_scale: d.headScale };
 }
 
-/** The weights (float64, head_scale last) of a design; for `DESIGN` exactly `designWeights()`. */
+/** The weights (float64, head_scale last) of a design. */
 export function designWeightsFor(design: ModelDesign): number[] {
   const cfg = modelConfigFor(design);
   const eps = design.epsilon;
@@ -308,9 +306,7 @@ export function makeModelText(design: ModelDesign, id: ModelIdentity): string {
       training: {
         trained: false,
         constructed: true,
-        note:
-          'Not trained and not derived from any capture: the weights are constructed analytically by ' +
-          `${id.script} (design in scripts/lib/model-design.ts, the method of scripts/lib/default-model-design.ts).`,
+        note: id.note,
         chain:
           `pre-EQ (high-pass ${pre.highPassHz} Hz, peak ${pre.peakHz} Hz +${pre.peakDb} dB, low-pass ${pre.lowPassHz} Hz) -> ` +
           `preamp tanh(${design.preampGain}x + ${design.preampBias}) -> post-EQ (high-pass ${post.highPassHz} Hz, ` +
@@ -332,9 +328,6 @@ export function makeModelText(design: ModelDesign, id: ModelIdentity): string {
 }
 
 // ───────────────────────────────────────── the voices ─────────────────────────────────────────
-
-/** The default model's constants, as a `ModelDesign`. */
-export const DEFAULT_DESIGN: ModelDesign = DESIGN;
 
 /**
  * "nam-rig Clean Edge": a brighter, cleaner voice. Less preamp gain and bias (nearly linear at normal
@@ -368,7 +361,9 @@ export const CLEAN_EDGE_IDENTITY: ModelIdentity = {
   name: 'nam-rig Clean Edge',
   gearModel: 'Clean Edge',
   toneType: 'clean',
-  script: 'scripts/make-factory-presets.ts',
+  note:
+    'Not trained and not derived from any capture: the weights are constructed analytically by ' +
+    'scripts/make-factory-presets.ts (design in scripts/lib/model-design.ts, the method of scripts/lib/default-model-design.ts).',
 };
 
 export function makeCleanEdgeModelText(): string {
