@@ -5,37 +5,18 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildConvNet } from '../../src/dsp/nam/convnet.ts';
-import { NamError } from '../../src/dsp/nam/errors.ts';
 import { fastTanh } from '../../src/dsp/nam/activations.ts';
 import type { BuildOptions, NamDsp } from '../../src/dsp/nam/dsp.ts';
 import {
   loadReferenceCase,
   maxAbsDiff,
-  readReferenceOutput,
-  referenceInput,
-  referenceOutputs,
-  referenceTolerance,
 } from '../helpers/fixtures.ts';
-import { buildWith, replay } from '../helpers/replay.ts';
+import { buildWith, expectNamError, itMatchesReferenceOutputs, replay } from '../helpers/replay.ts';
 import { mulberry32 as rng } from '../../src/dsp/synth/prng.ts';
 
 const BLOCKS: (number | 'random')[] = [1, 64, 4096, 'random'];
 
 const build = (config: unknown, weights: unknown, options: Partial<BuildOptions> = {}): NamDsp => buildWith(buildConvNet, config, weights, options);
-
-function expectNamError(f: () => unknown, code: string, ...fragments: string[]): NamError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(NamError);
-  const e = caught as NamError;
-  expect(e.code).toBe(code);
-  for (const f of fragments) expect(e.message).toContain(f);
-  return e;
-}
 
 const measured: string[] = [];
 afterAll(() => console.log(`ConvNet max diffs vs NeuralAmpModelerCore:\n  ${measured.join('\n  ')}`));
@@ -50,19 +31,7 @@ describe('ConvNet reference case convnet_bn', () => {
     expect(c.manifest.prewarm_samples).toBe(512);
   });
 
-  for (const ref of referenceOutputs(c)) {
-    it.each(BLOCKS)(`${ref.file} at block size %s`, (block) => {
-      const maxBlockSize = block === 'random' ? 509 : block;
-      const dsp = build(model.config, model.weights, { maxBlockSize, sampleRate, fastTanh: ref.fast_tanh === true });
-      const prewarm = ref.prewarm === 'exact' ? c.manifest.prewarm_samples : 0;
-      const out = replay(dsp, referenceInput(), prewarm, block);
-      const expected = readReferenceOutput(c, ref.file);
-      expect(out.length).toBe(expected.length);
-      const { diff, at } = maxAbsDiff(out, expected);
-      measured.push(`convnet_bn ${ref.file} block ${block}: ${diff.toExponential(2)} (tol ${referenceTolerance(ref.max_abs).toExponential(2)})`);
-      expect(diff, `max diff at sample ${at}`).toBeLessThanOrEqual(referenceTolerance(ref.max_abs));
-    });
-  }
+  itMatchesReferenceOutputs(c, build, BLOCKS, measured);
 });
 
 interface NaiveConfig {

@@ -4,17 +4,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLinear } from '../../src/dsp/nam/linear.ts';
-import { NamError } from '../../src/dsp/nam/errors.ts';
 import type { BuildOptions, NamDsp } from '../../src/dsp/nam/dsp.ts';
 import {
   loadReferenceCase,
   maxAbsDiff,
-  readReferenceOutput,
-  referenceInput,
-  referenceOutputs,
-  referenceTolerance,
 } from '../helpers/fixtures.ts';
-import { buildWith, replay } from '../helpers/replay.ts';
+import { buildWith, expectNamError, itMatchesReferenceOutputs, replay } from '../helpers/replay.ts';
 import { mulberry32 as rng } from '../../src/dsp/synth/prng.ts';
 
 const CASES = ['linear_64', 'trainer_linear_1', 'trainer_linear_10'];
@@ -34,19 +29,7 @@ describe.each(CASES)('Linear reference case %s', (name) => {
     expect(build(model.config, model.weights, { sampleRate }).prewarmSamples).toBe(c.manifest.prewarm_samples);
   });
 
-  for (const ref of referenceOutputs(c)) {
-    it.each(BLOCKS)(`${ref.file} at block size %s`, (block) => {
-      const maxBlockSize = block === 'random' ? 509 : block;
-      const dsp = build(model.config, model.weights, { maxBlockSize, sampleRate, fastTanh: ref.fast_tanh === true });
-      const prewarm = ref.prewarm === 'exact' ? c.manifest.prewarm_samples : 0;
-      const out = replay(dsp, referenceInput(), prewarm, block);
-      const expected = readReferenceOutput(c, ref.file);
-      expect(out.length).toBe(expected.length);
-      const { diff, at } = maxAbsDiff(out, expected);
-      measured.push(`${name} ${ref.file} block ${block}: ${diff.toExponential(2)} (tol ${referenceTolerance(ref.max_abs).toExponential(2)})`);
-      expect(diff, `max diff at sample ${at}`).toBeLessThanOrEqual(referenceTolerance(ref.max_abs));
-    });
-  }
+  itMatchesReferenceOutputs(c, build, BLOCKS, measured);
 });
 
 /** Naive direct form: y[t] = bias + Σ_k h[k]·x[t−k], zeros before t = 0, in double. */
@@ -98,20 +81,6 @@ describe('Linear against a naive oracle', () => {
     dsp.process([buf], [buf], 0);
   });
 });
-
-function expectNamError(f: () => unknown, code: string, ...fragments: string[]): NamError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(NamError);
-  const e = caught as NamError;
-  expect(e.code).toBe(code);
-  for (const f of fragments) expect(e.message).toContain(f);
-  return e;
-}
 
 describe('Linear bad configs', () => {
   it('names both counts on a wrong weight count', () => {

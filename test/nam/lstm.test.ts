@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLstm, lstmPrewarmSamples } from '../../src/dsp/nam/lstm.ts';
-import { NamError } from '../../src/dsp/nam/errors.ts';
 import { fastSigmoid, fastTanh } from '../../src/dsp/nam/activations.ts';
 import type { BuildOptions, NamDsp } from '../../src/dsp/nam/dsp.ts';
 import {
@@ -14,32 +13,15 @@ import {
   loadReferenceCase,
   maxAbsDiff,
   readJsonArray,
-  readReferenceOutput,
   referenceInput,
-  referenceOutputs,
-  referenceTolerance,
 } from '../helpers/fixtures.ts';
-import { buildWith, replay } from '../helpers/replay.ts';
+import { buildWith, expectNamError, itMatchesReferenceOutputs, replay } from '../helpers/replay.ts';
 import { mulberry32 as rng } from '../../src/dsp/synth/prng.ts';
 
 const CASES = ['lstm_1x16', 'lstm_2x16', 'core_lstm'];
 const BLOCKS: (number | 'random')[] = [1, 64, 4096, 'random'];
 
 const build = (config: unknown, weights: unknown, options: Partial<BuildOptions> = {}): NamDsp => buildWith(buildLstm, config, weights, options);
-
-function expectNamError(f: () => unknown, code: string, ...fragments: string[]): NamError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(NamError);
-  const e = caught as NamError;
-  expect(e.code).toBe(code);
-  for (const f of fragments) expect(e.message).toContain(f);
-  return e;
-}
 
 const measured: string[] = [];
 afterAll(() => console.log(`LSTM max diffs:\n  ${measured.join('\n  ')}`));
@@ -53,19 +35,7 @@ describe.each(CASES)('LSTM reference case %s', (name) => {
     expect(build(model.config, model.weights, { sampleRate }).prewarmSamples).toBe(c.manifest.prewarm_samples);
   });
 
-  for (const ref of referenceOutputs(c)) {
-    it.each(BLOCKS)(`${ref.file} at block size %s`, (block) => {
-      const maxBlockSize = block === 'random' ? 509 : block;
-      const dsp = build(model.config, model.weights, { maxBlockSize, sampleRate, fastTanh: ref.fast_tanh === true });
-      const prewarm = ref.prewarm === 'exact' ? c.manifest.prewarm_samples : 0;
-      const out = replay(dsp, referenceInput(), prewarm, block);
-      const expected = readReferenceOutput(c, ref.file);
-      expect(out.length).toBe(expected.length);
-      const { diff, at } = maxAbsDiff(out, expected);
-      measured.push(`${name} ${ref.file} block ${block}: ${diff.toExponential(2)} (tol ${referenceTolerance(ref.max_abs).toExponential(2)})`);
-      expect(diff, `max diff at sample ${at}`).toBeLessThanOrEqual(referenceTolerance(ref.max_abs));
-    });
-  }
+  itMatchesReferenceOutputs(c, build, BLOCKS, measured);
 
   it('reset() restores the exported h0/c0: prewarm + input again gives the same output', () => {
     const dsp = build(model.config, model.weights, { maxBlockSize: 256, sampleRate });
