@@ -52,6 +52,7 @@
  *
  * Tables go to stdout; progress goes to stderr.
  */
+import { mulberry32 } from '../src/dsp/synth/prng.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -244,17 +245,6 @@ function loadOurs(text: string, block: number, kernels: KernelChoice): (Processo
 // ---------------------------------------------------------------------------------------------
 // Signal
 
-/** Deterministic PRNG (mulberry32), so every run of the benchmark sees the same signal. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A guitar-like DI signal: Karplus-Strong plucked strings (single notes and strummed chords between
@@ -262,7 +252,7 @@ function prng(seed: number): () => number {
  */
 function guitarLikeSignal(samples: number, rate: number): Float32Array {
   const out = new Float64Array(samples);
-  const random = prng(0x6a17a5);
+  const random = mulberry32(0x6a17a5);
   let t = 0;
   while (t < samples) {
     const strum = random() < 0.3;
@@ -289,7 +279,7 @@ function guitarLikeSignal(samples: number, rate: number): Float32Array {
   }
   let peak = 0;
   for (let i = 0; i < samples; i++) peak = Math.max(peak, Math.abs(out[i]!));
-  const noise = prng(7);
+  const noise = mulberry32(7);
   const signal = new Float32Array(samples);
   for (let i = 0; i < samples; i++) signal[i] = (0.5 * out[i]!) / (peak || 1) + 1e-4 * (noise() * 2 - 1);
   return signal;
