@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNam } from '../../src/dsp/nam/file.ts';
-import { encodeWavFloat32 } from '../../src/dsp/io/wav-write.ts';
 import { paramIndex } from '../../src/dsp/rig/registry.ts';
 import { mulberry32 } from '../../src/dsp/synth/prng.ts';
 import { decodeIrWav, decodeLink, parsePreset, resolveModel, unpackBundle } from '../../src/preset/index.ts';
