@@ -23,6 +23,27 @@ export interface Compute {
   readonly ops: PlanarOps;
   /** A zeroed buffer of n floats (16-byte aligned). */
   floats(n: number): Float32Array;
+  /**
+   * Optional: where layers hand the filling of a buffer they just allocated (packing weights into
+   * the SIMD layout). Absent: the layer runs `fill.run(0, fill.units)` at once. A build job
+   * (model-build-job.ts) collects them and runs them later in bounded slices; a sizing compute
+   * drops them (sizes do not depend on contents).
+   */
+  readonly defer?: (fill: DeferredFill) => void;
+}
+
+/** Work that fills a buffer, splittable into `units` (e.g. tiles) of at most `floatsPerUnit` floats each. */
+export interface DeferredFill {
+  readonly units: number;
+  readonly floatsPerUnit: number;
+  /** Fills units [from, to). Each unit is filled exactly once; order is free. */
+  run(from: number, to: number): void;
+}
+
+/** Runs `fill` now, or hands it to the compute's `defer`. */
+export function fillBuffer(compute: Compute, fill: DeferredFill): void {
+  if (compute.defer) compute.defer(fill);
+  else fill.run(0, fill.units);
 }
 
 export const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;

@@ -56,13 +56,20 @@ export interface NamModel {
 
 let sharedRegistry: ArchitectureRegistry | undefined;
 
-class MonoModel implements NamModel {
+/**
+ * The mono model around a built DSP. Exported for build jobs (model-build-job.ts), which construct
+ * it unprimed (`primed = false`) and run its reset in bounded pieces: `resetBegin()`, then
+ * `resetStep(maxSamples)` until it returns true. `reset()` is the same thing in one go.
+ */
+export class MonoModel implements NamModel {
   readonly receptiveField: number;
   readonly prewarmSamples: number;
   private readonly inBuf: Float32Array;
   private readonly outBuf: Float32Array;
   private readonly ins: Float32Array[];
   private readonly outs: Float32Array[];
+  /** Prewarm zeros still to feed in the reset under way; -1: the steady-state shortcut not tried yet. */
+  private prewarmLeft = 0;
 
   constructor(
     private readonly dsp: NamDsp,
@@ -70,6 +77,7 @@ class MonoModel implements NamModel {
     readonly maxBlockSize: number,
     private readonly prewarm: boolean,
     readonly kernels: KernelChoice,
+    primed = true,
   ) {
     this.prewarmSamples = dsp.prewarmSamples;
     this.receptiveField = dsp.prewarmSamples;
@@ -77,7 +85,7 @@ class MonoModel implements NamModel {
     this.outBuf = new Float32Array(maxBlockSize);
     this.ins = [this.inBuf];
     this.outs = [this.outBuf];
-    this.reset();
+    if (primed) this.reset();
   }
 
   get sampleRate(): number {
@@ -110,27 +118,79 @@ class MonoModel implements NamModel {
   }
 
   reset(): void {
+    this.resetBegin();
+    while (!this.resetStep(Infinity));
+  }
+
+  /** Clears every history (the first part of `reset`). */
+  resetBegin(): void {
     this.dsp.reset();
-    if (!this.prewarm || this.prewarmSamples === 0) return;
-    if (this.dsp.prewarmSteadyState?.()) return;
-    this.inBuf.fill(0);
-    for (let left = this.prewarmSamples; left > 0; left -= this.maxBlockSize) {
-      this.dsp.process(this.ins, this.outs, Math.min(left, this.maxBlockSize));
+    this.prewarmLeft = this.prewarm && this.prewarmSamples > 0 ? -1 : 0;
+  }
+
+  /**
+   * Continues the reset begun by `resetBegin`: the one-step steady-state prewarm when the DSP has it,
+   * else at most `maxSamples` (rounded up to whole blocks) of prewarm zeros, in the same blocks
+   * `reset` feeds. Returns true when the model is fully prewarmed.
+   */
+  resetStep(maxSamples: number): boolean {
+    if (this.prewarmLeft === -1) {
+      if (this.dsp.prewarmSteadyState?.()) {
+        this.prewarmLeft = 0;
+        return true;
+      }
+      this.inBuf.fill(0);
+      this.prewarmLeft = this.prewarmSamples;
     }
+    for (let fed = 0; this.prewarmLeft > 0 && fed < maxSamples; ) {
+      const n = Math.min(this.prewarmLeft, this.maxBlockSize);
+      this.dsp.process(this.ins, this.outs, n);
+      this.prewarmLeft -= n;
+      fed += n;
+    }
+    return this.prewarmLeft === 0;
   }
 }
 
-export function createNamModel(fileOrText: NamFile | string, options: NamModelOptions): NamModel {
-  const file = typeof fileOrText === 'string' ? parseNam(fileOrText) : fileOrText;
+/** `NamModelOptions` checked, with defaults and the kernels resolved for this runtime. */
+export interface ResolvedModelOptions {
+  readonly maxBlockSize: number;
+  readonly fastTanh: boolean;
+  readonly slim: number;
+  readonly prewarm: boolean;
+  readonly kernels: KernelChoice;
+  readonly registry: ArchitectureRegistry;
+}
+
+export function resolveModelOptions(options: NamModelOptions): ResolvedModelOptions {
   const { maxBlockSize } = options;
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1 || maxBlockSize > MAX_BLOCK_SIZE) {
     throw new NamError('invalid-option', 'maxBlockSize', `must be an integer from 1 to ${MAX_BLOCK_SIZE}, got ${maxBlockSize}`);
   }
   const slim = options.slim ?? 1;
   if (!(slim >= 0 && slim <= 1)) throw new NamError('invalid-option', 'slim', `must be between 0 and 1, got ${slim}`);
-  const registry = options.registry ?? (sharedRegistry ??= createDefaultRegistry());
-  const kernels = resolveKernels(options.kernels ?? 'auto');
-  const base = { maxBlockSize, fastTanh: options.fastTanh ?? false, slim, sampleRate: file.sampleRate };
+  return {
+    maxBlockSize,
+    fastTanh: options.fastTanh ?? false,
+    slim,
+    prewarm: options.prewarm ?? true,
+    kernels: resolveKernels(options.kernels ?? 'auto'),
+    registry: options.registry ?? (sharedRegistry ??= createDefaultRegistry()),
+  };
+}
+
+/** Refuses a DSP that is not mono in, mono out. */
+export function checkMono(dsp: NamDsp): void {
+  if (dsp.numInputChannels !== 1 || dsp.numOutputChannels !== 1) {
+    throw new NamError('unsupported-feature', 'config', `nam-rig plays mono models; this one has ${dsp.numInputChannels} inputs and ${dsp.numOutputChannels} outputs`);
+  }
+}
+
+export function createNamModel(fileOrText: NamFile | string, options: NamModelOptions): NamModel {
+  const file = typeof fileOrText === 'string' ? parseNam(fileOrText) : fileOrText;
+  const o = resolveModelOptions(options);
+  const { maxBlockSize, kernels, registry } = o;
+  const base = { maxBlockSize, fastTanh: o.fastTanh, slim: o.slim, sampleRate: file.sampleRate };
   let dsp: NamDsp;
   if (kernels === 'js') {
     dsp = buildDsp(file, { ...base, compute: jsCompute(maxBlockSize) }, registry);
@@ -140,10 +200,8 @@ export function createNamModel(fileOrText: NamFile | string, options: NamModelOp
     buildDsp(file, { ...base, compute: counter }, registry);
     dsp = buildDsp(file, { ...base, compute: createSimdCompute(maxBlockSize, counter.bytes, kernels === 'relaxed-simd') }, registry);
   }
-  if (dsp.numInputChannels !== 1 || dsp.numOutputChannels !== 1) {
-    throw new NamError('unsupported-feature', 'config', `nam-rig plays mono models; this one has ${dsp.numInputChannels} inputs and ${dsp.numOutputChannels} outputs`);
-  }
-  return new MonoModel(dsp, file, maxBlockSize, options.prewarm ?? true, kernels);
+  checkMono(dsp);
+  return new MonoModel(dsp, file, maxBlockSize, o.prewarm, kernels);
 }
 
 function resolveKernels(wanted: 'auto' | KernelChoice): KernelChoice {

@@ -27,24 +27,35 @@ export function convTiles(outCh: number): number {
 export function packConvWeights(weights: Float32Array, outCh: number, inCh: number, K: number, bias: boolean): Float32Array {
   const need = outCh * inCh * K + (bias ? outCh : 0);
   if (weights.length < need) throw new Error(`packConvWeights: need ${need} weights, got ${weights.length}`);
-  const tiles = convTiles(outCh);
+  const out = new Float32Array(convTiles(outCh) * convTileFloats(inCh, K));
+  packConvTilesInto(out, weights, 0, bias ? outCh * inCh * K : -1, outCh, inCh, K, 0, convTiles(outCh));
+  return out;
+}
+
+/**
+ * Writes tiles [tileFrom, tileTo) of `packConvWeights`' layout into `out` (which holds all
+ * `convTiles(outCh) · convTileFloats(inCh, K)` floats), so a big conv can be packed in slices.
+ * The group's weights start at `weights[wOffset]` ([out][in][k]); its bias at `weights[biasOffset]`
+ * (`biasOffset` < 0: no bias). Every float of those tiles is written (padding lanes with 0).
+ */
+export function packConvTilesInto(out: Float32Array, weights: Float32Array, wOffset: number, biasOffset: number, outCh: number, inCh: number, K: number, tileFrom: number, tileTo: number): void {
   const tileFloats = convTileFloats(inCh, K);
-  const out = new Float32Array(tiles * tileFloats);
-  for (let o = 0; o < outCh; o++) {
+  out.fill(0, tileFrom * tileFloats, tileTo * tileFloats);
+  const oEnd = Math.min(outCh, tileTo * 4);
+  for (let o = tileFrom * 4; o < oEnd; o++) {
     const tile = o >> 2;
     const lane = o & 3;
     const base = tile * tileFloats;
     for (let i = 0; i < inCh; i++) {
       for (let k = 0; k < K; k++) {
-        out.fill(weights[(o * inCh + i) * K + k]!, base + (i * K + k) * 16 + lane * 4, base + (i * K + k) * 16 + lane * 4 + 4);
+        out.fill(weights[wOffset + (o * inCh + i) * K + k]!, base + (i * K + k) * 16 + lane * 4, base + (i * K + k) * 16 + lane * 4 + 4);
       }
     }
-    if (bias) {
-      const b = weights[outCh * inCh * K + o]!;
+    if (biasOffset >= 0) {
+      const b = weights[biasOffset + o]!;
       out.fill(b, base + inCh * K * 16 + lane * 4, base + inCh * K * 16 + lane * 4 + 4);
     }
   }
-  return out;
 }
 
 /** Sizes (in floats) of a mono-input LSTM's packed params and state; see `assembly/kernels.ts`. */

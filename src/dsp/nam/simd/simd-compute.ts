@@ -3,8 +3,8 @@
  * SIMD kernels instantiated on it; buffers are 16-byte-aligned views into that memory handed out
  * by a bump allocator.
  *
- * Sizing is two-pass: the model is first built against `countingCompute`, which allocates plain
- * arrays and adds up the bytes the SIMD build will need; then the real memory is made that size.
+ * Sizing is two-pass: the model is first built against `countingCompute`, which adds up the bytes
+ * the SIMD build will need (without packing anything); then the real memory is made that size.
  */
 import { blockStride, type Compute } from '../compute.ts';
 import { simdPlanarOps } from '../planar-ops.ts';
@@ -15,7 +15,7 @@ const PAGE = 65536;
 const RESERVED = PAGE;
 const align16 = (n: number): number => (n + 15) & ~15;
 
-/** A compute that only measures: plain arrays, plus the byte count a SIMD build needs. */
+/** A compute that only measures the byte count a SIMD build needs (its buffers are scratch). */
 export interface CountingCompute extends Compute {
   readonly bytes: number;
 }
@@ -28,6 +28,9 @@ const unusable = new Proxy({} as SimdKernels, {
 
 export function countingCompute(maxBlock: number): CountingCompute {
   let bytes = RESERVED;
+  // Buffers only need the right lengths: all are views of one scratch array (grown on demand), and
+  // weight packing is dropped (`defer`), so sizing costs little more than building the layer objects.
+  let scratch = new Float32Array(0);
   const c: CountingCompute = {
     maxBlock,
     stride: blockStride(maxBlock),
@@ -38,13 +41,19 @@ export function countingCompute(maxBlock: number): CountingCompute {
     },
     floats(n) {
       bytes = align16(bytes) + 4 * n;
-      return new Float32Array(n);
+      if (n > scratch.length) scratch = new Float32Array(n);
+      return scratch.subarray(0, n);
     },
+    defer: () => undefined,
   };
   return c;
 }
 
-export function createSimdCompute(maxBlock: number, bytes: number, relaxed: boolean): Compute {
+/**
+ * The SIMD compute on fresh memory of `bytes` (from `countingCompute`). `defer`: see `Compute.defer`
+ * (absent: weights are packed while layers are built).
+ */
+export function createSimdCompute(maxBlock: number, bytes: number, relaxed: boolean, defer?: Compute['defer']): Compute {
   const pages = Math.ceil((bytes + 64) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const kernels = instantiateKernels(memory, relaxed);
@@ -60,5 +69,6 @@ export function createSimdCompute(maxBlock: number, bytes: number, relaxed: bool
       if (top > memory.buffer.byteLength) throw new Error(`SIMD arena overflow: ${top} > ${memory.buffer.byteLength} bytes (sizing pass disagreed)`);
       return new Float32Array(memory.buffer, offset, n);
     },
+    ...(defer ? { defer } : {}),
   };
 }

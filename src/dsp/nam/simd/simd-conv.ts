@@ -3,10 +3,10 @@
  * packed for the WebAssembly kernel (tiles of 4 output channels, each weight replicated 4×) and
  * the work is one `conv` call per group on byte pointers into the model's memory.
  */
-import { ptr, type Compute } from '../compute.ts';
+import { fillBuffer, ptr, type Compute } from '../compute.ts';
 import type { ConvRunner } from '../conv-kernel.ts';
 import type { ConvShape } from '../conv-kernel.ts';
-import { packConvWeights } from './pack.ts';
+import { convTileFloats, packConvTilesInto } from './pack.ts';
 import type { SimdKernels } from './kernels.ts';
 
 export class SimdConvKernel implements ConvRunner {
@@ -26,15 +26,21 @@ export class SimdConvKernel implements ConvRunner {
     this.outPer = outChannels / groups;
     this.tiles = Math.ceil(this.outPer / 4);
     const perGroupW = this.outPer * this.inPer * K;
+    const need = groups * perGroupW + (bias ? outChannels : 0);
+    if (weights.length < need) throw new Error(`SimdConvKernel: need ${need} weights, got ${weights.length}`);
+    const tileFloats = convTileFloats(this.inPer, K);
     this.packed = [];
     for (let g = 0; g < groups; g++) {
-      // One group's weights in PyTorch order, then its slice of the bias.
-      const groupWeights = new Float32Array(perGroupW + (bias ? this.outPer : 0));
-      groupWeights.set(weights.subarray(g * perGroupW, (g + 1) * perGroupW));
-      if (bias) groupWeights.set(weights.subarray(groups * perGroupW + g * this.outPer, groups * perGroupW + (g + 1) * this.outPer), perGroupW);
-      const p = packConvWeights(groupWeights, this.outPer, this.inPer, K, bias);
-      const dst = compute.floats(p.length);
-      dst.set(p);
+      // One group's weights in PyTorch order, and its slice of the bias.
+      const dst = compute.floats(this.tiles * tileFloats);
+      const wOffset = g * perGroupW;
+      const biasOffset = bias ? groups * perGroupW + g * this.outPer : -1;
+      const { outPer, inPer } = this;
+      fillBuffer(compute, {
+        units: this.tiles,
+        floatsPerUnit: tileFloats,
+        run: (from, to) => packConvTilesInto(dst, weights, wOffset, biasOffset, outPer, inPer, K, from, to),
+      });
       this.packed.push(dst);
     }
   }

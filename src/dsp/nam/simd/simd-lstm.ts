@@ -3,7 +3,7 @@
  * (`lstm_process`), vectorised over the 4H gate rows, on weights packed by `packLstm`.
  * Same semantics as `lstm.ts` (state starts from, and `reset()` returns to, the exported h0/c0).
  */
-import type { Compute } from '../compute.ts';
+import { fillBuffer, type Compute } from '../compute.ts';
 import type { NamDsp } from '../dsp.ts';
 import type { SimdKernels } from './kernels.ts';
 import { lstmLayout, packLstm } from './pack.ts';
@@ -28,8 +28,9 @@ export class SimdLstmDsp implements NamDsp {
     private readonly k: SimdKernels,
   ) {
     const layout = lstmLayout(hidden, layers);
-    this.params = compute.floats(layout.paramsFloats);
-    this.params.set(packLstm(weights, hidden, layers));
+    const params = compute.floats(layout.paramsFloats);
+    this.params = params;
+    fillBuffer(compute, { units: 1, floatsPerUnit: layout.paramsFloats, run: () => params.set(packLstm(weights, hidden, layers)) });
     this.state = compute.floats(layout.stateFloats);
     this.io = compute.floats(maxBlockSize);
     this.init = layout.initOffset;
