@@ -1,8 +1,9 @@
 /**
- * The rig's UI: header (bypass, meters), input choice, model/IR loading with metadata, and one
- * control per rig parameter. It talks to the engine only through the `RigTransport` it is given.
+ * The rig's UI: header (bypass, meters), the preset library (when given), input choice, model/IR
+ * loading with metadata, and one control per rig parameter. It talks to the engine only through the
+ * `RigTransport` it is given.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { QualifiedId } from '../dsp/rig/manifest.ts';
 import { defaultParams, paramIndex } from '../dsp/rig/registry.ts';
 import type { InputSource } from './audio-input.ts';
@@ -10,6 +11,9 @@ import { loadDroppedFiles, type LoadResult } from './file-loading.ts';
 import type { IrInfo, MeterReading, ModelInfo, RigTransport } from './transport.ts';
 import { DropOverlay, useWindowFileDrop } from './components/DropOverlay.tsx';
 import { InputSelector } from './components/InputSelector.tsx';
+import { LibraryPanel, type LibraryHandle } from './components/LibraryPanel.tsx';
+import { isBundleFile } from './library/download.ts';
+import type { LibraryDeps } from './library/use-library.ts';
 import { Meter } from './components/Meter.tsx';
 import { ModelPanel } from './components/ModelPanel.tsx';
 import { RigControls } from './components/RigControls.tsx';
@@ -22,6 +26,8 @@ export interface AppProps {
   readonly notice?: string;
   /** The input the user picked (the web app routes it into the engine). */
   readonly onInput?: (source: InputSource, stream?: MediaStream) => void;
+  /** The preset library (the web app); `transport` must be `library.session.transport`. */
+  readonly library?: Omit<LibraryDeps, 'onStatus' | 'onIr'>;
 }
 
 interface Status {
@@ -29,7 +35,7 @@ interface Status {
   readonly text: string;
 }
 
-export function App({ transport, showInput = true, notice, onInput }: AppProps) {
+export function App({ transport, showInput = true, notice, onInput, library }: AppProps) {
   const index = useMemo(() => paramIndex(), []);
   const [values, setValues] = useState<Record<QualifiedId, number>>(() => defaultParams());
   const [model, setModel] = useState<ModelInfo | null>(null);
@@ -39,6 +45,7 @@ export function App({ transport, showInput = true, notice, onInput }: AppProps) 
   const [meters, setMeters] = useState<MeterReading>({ in: 0, out: 0 });
   const [clip, setClip] = useState({ in: false, out: false });
   const [, setSource] = useState<InputSource>({ kind: 'none' });
+  const libraryRef = useRef<LibraryHandle>(null);
 
   useEffect(() => {
     const offs = [
@@ -62,7 +69,12 @@ export function App({ transport, showInput = true, notice, onInput }: AppProps) 
   );
 
   const onFiles = useCallback(
-    async (files: File[]) => {
+    async (dropped: File[]) => {
+      // .namrig bundles go to the preset library
+      const bundles = library ? dropped.filter((f) => isBundleFile(f.name)) : [];
+      if (bundles.length) libraryRef.current?.importFiles(bundles);
+      const files = dropped.filter((f) => !bundles.includes(f));
+      if (files.length === 0) return;
       const results: LoadResult[] = await loadDroppedFiles(files, transport);
       const errors: string[] = [];
       const notes: string[] = [];
@@ -78,7 +90,7 @@ export function App({ transport, showInput = true, notice, onInput }: AppProps) 
       }
       setStatus(errors.length ? { kind: 'error', text: errors.join(' · ') } : { kind: 'info', text: notes.join(' · ') });
     },
-    [transport],
+    [transport, library],
   );
 
   const dragging = useWindowFileDrop((files) => void onFiles(files));
@@ -110,6 +122,7 @@ export function App({ transport, showInput = true, notice, onInput }: AppProps) 
         </p>
       )}
       <main>
+        {library && <LibraryPanel ref={libraryRef} {...library} onStatus={(kind, text) => setStatus({ kind, text })} onIr={setIr} />}
         {showInput && (
           <InputSelector
             onSource={(s, stream) => {

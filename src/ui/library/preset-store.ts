@@ -220,13 +220,17 @@ export class PresetStore {
     return { bytes, fileName: bundleFileName(record.preset.name) };
   }
 
+  /** True until the factory presets have been added once (first run). */
+  async needsFactory(): Promise<boolean> {
+    return !(await inTransaction(this.db, [META], 'readonly', (tx) => request(tx.objectStore(META).get('factorySeeded'))));
+  }
+
   /**
    * Adds the factory presets on first run: once per database (a flag in `meta`), so presets the user
    * deleted do not come back. Returns how many were added (0 when already done). All or nothing.
    */
   async seedFactory(items: readonly FactoryPreset[]): Promise<number> {
-    const seeded = await inTransaction(this.db, [META], 'readonly', (tx) => request(tx.objectStore(META).get('factorySeeded')));
-    if (seeded) return 0;
+    if (!(await this.needsFactory())) return 0;
     const prepared: PreparedPreset[] = [];
     for (const item of items) {
       let name = 'factory preset';

@@ -45,6 +45,8 @@ export interface RigSession {
   snapshot(): RigSnapshot;
   /** Sends a validated rig to the engine; `overrides` replace some of its parameters. */
   apply(rig: ReadyRig, overrides?: Readonly<Record<string, number>>): void;
+  /** Sets parameters from outside the controls (the engine gets them, the controls follow via onParam). */
+  setParams(values: Readonly<Record<string, number>>): void;
   /** Called after every change of the recorded state. */
   onChange(cb: () => void): Unsubscribe;
 }
@@ -98,6 +100,15 @@ export function createRigSession(inner: RigTransport): RigSession {
     inner.loadIr(next.samples.slice(), next.sampleRate, next.name);
   };
 
+  const setParams = (values: Readonly<Record<string, number>>): void => {
+    for (const [id, v] of Object.entries(values)) {
+      params = { ...params, [id]: v };
+      inner.setParam(id as QualifiedId, v);
+      paramEvents.emit(id as QualifiedId, v);
+    }
+    changes.emit();
+  };
+
   const transport: RigTransport = {
     setParam(id, value) {
       params = { ...params, [id]: value };
@@ -125,14 +136,9 @@ export function createRigSession(inner: RigTransport): RigSession {
     apply(rig, overrides = {}) {
       sendModel({ text: rig.modelText, name: rig.modelName, fileName: rig.modelFileName });
       if (rig.ir) sendIr({ ...rig.ir, samples: rig.ir.samples.slice() });
-      const values: Record<string, number> = { ...rig.params, ...(rig.ir ? {} : { 'cab.enabled': 0 }), ...overrides };
-      for (const [id, v] of Object.entries(values)) {
-        params = { ...params, [id]: v };
-        inner.setParam(id as QualifiedId, v);
-        paramEvents.emit(id as QualifiedId, v);
-      }
-      changes.emit();
+      setParams({ ...rig.params, ...(rig.ir ? {} : { 'cab.enabled': 0 }), ...overrides });
     },
+    setParams,
     onChange: (cb) => changes.add(cb),
   };
 }

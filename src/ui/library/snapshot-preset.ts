@@ -26,6 +26,19 @@ export function contentFromSnapshot(s: RigSnapshot): PresetContent {
   };
 }
 
+/** The current rig as a `ReadyRig` (to keep in an A/B slot); null without a model. */
+export function readyFromSnapshot(s: RigSnapshot, presetName: string): ReadyRig | null {
+  if (!s.model) return null;
+  return {
+    presetName,
+    modelText: s.model.text,
+    modelFileName: s.model.fileName,
+    modelName: s.model.name,
+    ir: s.ir ? { samples: s.ir.samples, sampleRate: s.ir.sampleRate, name: s.ir.name, wav: irWavOf(s.ir) } : null,
+    params: { ...s.params },
+  };
+}
+
 /** The current rig as a preset with its model and IR embedded. */
 export async function embeddedPreset(s: RigSnapshot, name: string): Promise<Preset> {
   const c = contentFromSnapshot(s);
