@@ -12,17 +12,22 @@
  * The graph side of the engine (`RigGraphs`: Elementary renderers, parameter refs, IR resampling) runs
  * here on the main thread, so graph building never allocates on the audio thread: parameter and IR
  * changes become ops (instruction batches, VFS entries, prunes) posted to the worklet, which only queues
- * them on its engine. Models are built in the worklet (their memory lives there); once one is loaded,
- * the graphs are re-rendered here for its level metadata.
+ * them on its engine. Models are parsed and validated here (`parseNam`, and `measureArenaBytes`, which
+ * runs the whole build's sizing pass: a bad model is refused here, before anything is posted) and
+ * posted parsed, their weights' buffer transferred; the worklet builds them in bounded steps between
+ * render quanta while the old model plays, then crossfades. Once one is loaded, the graphs are
+ * re-rendered here for its level metadata.
  *
  * `renderOffline` runs the same worklet in an OfflineAudioContext (48 kHz by default), with the model,
  * IR and params applied before the first sample: it is what the e2e test compares with the Node engine.
  */
 import workletUrl from '../dsp/engine/worklet/rig-processor.ts?worker&url';
-import { RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from '../dsp/engine/worklet/protocol.ts';
+import { RIG_BLOCK_SIZE, RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from '../dsp/engine/worklet/protocol.ts';
 import type { KernelChoice } from '../dsp/nam/index.ts';
-import { parseNam } from '../dsp/nam/file.ts';
+import { parseNam, type NamFile } from '../dsp/nam/file.ts';
+import { measureArenaBytes } from '../dsp/nam/model-build-job.ts';
 import { levelsOf, RigGraphs, type RigOp } from '../dsp/engine/rig-graphs.ts';
+import type { ModelLevels } from '../dsp/rig/manifest.ts';
 import type { QualifiedId } from '../dsp/rig/manifest.ts';
 import type { InputSource } from './audio-input.ts';
 import { oneLine } from './messages.ts';
@@ -53,14 +58,22 @@ export interface WorkletTransportOptions {
   readonly processorOptions?: Omit<RigProcessorOptions, 'ops'>;
 }
 
-/** Parses a model's level metadata on the main thread (`{}` when the text does not parse). */
-function levelsOfText(text: string | undefined) {
-  if (text === undefined) return {};
-  try {
-    return levelsOf(parseNam(text).metadata);
-  } catch {
-    return {};
-  }
+/**
+ * Parses and validates a model on the main thread for the worklet: the parsed file and the SIMD memory
+ * its build needs (the sizing pass builds every layer's shape, so a bad config or weight count throws
+ * here, a NamError naming the problem).
+ */
+export function prepareModel(text: string): { file: NamFile; arenaBytes: number } {
+  const file = parseNam(text);
+  return { file, arenaBytes: measureArenaBytes(file, { maxBlockSize: RIG_BLOCK_SIZE }) };
+}
+
+/**
+ * The `model` message for a prepared model, and its transfer list (the weights' buffer). `immediate`
+ * when the context is not rendering (see the protocol).
+ */
+function modelMessage(id: number, p: { file: NamFile; arenaBytes: number }, immediate: boolean): [ToProcessor, Transferable[]] {
+  return [{ type: 'model', id, file: p.file, arenaBytes: p.arenaBytes, ...(immediate ? { immediate } : {}) }, [p.file.weights.buffer]];
 }
 
 function channel<A extends unknown[]>() {
@@ -96,8 +109,8 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
   const errors = channel<[TransportError]>();
   const models = channel<[ModelInfo]>();
   const params = channel<[QualifiedId, number]>();
-  const queue: ToProcessor[] = [];
-  const pendingModels = new Map<number, { text: string; name: string }>();
+  const queue: [ToProcessor, Transferable[]][] = [];
+  const pendingModels = new Map<number, { name: string; info: ModelInfo; levels: ModelLevels }>();
   let node: AudioWorkletNode | null = null;
   let nextId = 1;
   let input: { node: AudioNode; stop?: () => void } | null = null;
@@ -105,7 +118,7 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
 
   const send = (m: ToProcessor, transfer: Transferable[] = []): void => {
     if (node) node.port.postMessage(m, transfer);
-    else queue.push(m);
+    else queue.push([m, transfer]);
   };
 
   // The graph side: its first ops go in processorOptions (applied before the first quantum), later ones
@@ -113,7 +126,7 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
   const outbox: RigOp[] = [];
   const graphs = new RigGraphs({
     sampleRate: context.sampleRate,
-    levels: levelsOfText(options.processorOptions?.modelText),
+    levels: levelsOf(options.processorOptions?.model?.metadata),
     emit: (op) => void outbox.push(op),
     ...(options.params ? { params: options.params } : {}),
   });
@@ -142,15 +155,13 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
           const p = pendingModels.get(m.id);
           pendingModels.delete(m.id);
           if (p) {
-            try {
-              const file = parseNam(p.text);
-              change('model', () => void graphs.setLevels(levelsOf(file.metadata)));
-              models.emit(describeModel(file, p.name));
-            } catch (e) {
-              errors.emit({ source: 'model', message: oneLine(e, p.name) });
-            }
+            change('model', () => void graphs.setLevels(p.levels));
+            models.emit(p.info);
           }
         }
+        break;
+      case 'superseded':
+        pendingModels.delete(m.id); // a newer load replaced it before it finished building
         break;
       case 'error': {
         const p = m.id === null ? undefined : pendingModels.get(m.id);
@@ -169,7 +180,7 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
       n.port.onmessage = (e: MessageEvent<FromProcessor>) => onMessage(e.data);
       n.connect(context.destination);
       if (input) input.node.connect(n);
-      for (const m of queue.splice(0)) n.port.postMessage(m);
+      for (const [m, transfer] of queue.splice(0)) n.port.postMessage(m, transfer);
     },
     (e: unknown) => {
       errors.emit({ source: 'engine', message: oneLine(e, 'The audio engine did not start') });
@@ -215,9 +226,18 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
       change('param', () => void graphs.setParam(id, value));
     },
     loadModel(text, name) {
+      let prepared: { file: NamFile; arenaBytes: number };
+      try {
+        prepared = prepareModel(text);
+      } catch (e) {
+        errors.emit({ source: 'model', message: oneLine(e, name) });
+        return;
+      }
       const id = nextId++;
-      pendingModels.set(id, { text, name });
-      send({ type: 'model', id, text });
+      // Describe it before its weights' buffer is transferred away.
+      pendingModels.set(id, { name, info: describeModel(prepared.file, name), levels: levelsOf(prepared.file.metadata) });
+      // A suspended context calls no process(), so the worklet builds it at once (nothing plays then).
+      send(...modelMessage(id, prepared, context.state !== 'running'));
     },
     loadIr(samples, sampleRate) {
       change('ir', () => void graphs.loadIr(samples, sampleRate));
@@ -286,11 +306,19 @@ export async function renderOffline(options: OfflineRenderOptions): Promise<Offl
   const length = options.input.length;
   const ctx = new OfflineAudioContext({ numberOfChannels: 1, length, sampleRate: rate });
   const errors: string[] = [];
+  let model: NamFile | undefined;
+  if (options.modelText !== undefined) {
+    try {
+      model = prepareModel(options.modelText).file;
+    } catch (e) {
+      errors.push(`model: ${oneLine(e)}`);
+    }
+  }
   // The graph side runs here; its ops (first render, then the IR) are applied before the first quantum.
   const ops: RigOp[] = [];
   const graphs = new RigGraphs({
     sampleRate: rate,
-    levels: levelsOfText(options.modelText),
+    levels: levelsOf(model?.metadata),
     emit: (op) => void ops.push(op),
     ...(options.params ? { params: options.params } : {}),
   });
@@ -304,7 +332,7 @@ export async function renderOffline(options: OfflineRenderOptions): Promise<Offl
   const processorOptions: RigProcessorOptions = {
     meterHz: 0,
     ops,
-    ...(options.modelText !== undefined ? { modelText: options.modelText } : {}),
+    ...(model !== undefined ? { model } : {}),
     ...(options.kernels ? { kernels: options.kernels } : {}),
   };
   const node = await createRigNode(ctx, processorOptions);

@@ -28,9 +28,13 @@ class FakeNode {
 class FakeWorkletNode extends FakeNode {
   static last: FakeWorkletNode | null = null;
   readonly sent: ToProcessor[] = [];
+  readonly transfers: unknown[][] = [];
   readonly port = {
     onmessage: null as ((e: { data: FromProcessor }) => void) | null,
-    postMessage: (m: ToProcessor) => void this.sent.push(m),
+    postMessage: (m: ToProcessor, transfer: unknown[] = []) => {
+      this.sent.push(m);
+      this.transfers.push(transfer);
+    },
   };
   constructor(
     readonly context: unknown,
@@ -158,22 +162,68 @@ describe('worklet transport', () => {
     await t.ready;
     const node = FakeWorkletNode.last!;
     t.loadModel(MODEL, 'default.nam');
-    const first = node.sent.at(-1)!;
-    expect(first).toMatchObject({ type: 'model', text: MODEL });
+    // Parsed and sized here; posted parsed, the weights' buffer transferred (not the text).
+    const first = node.sent.at(-1) as Extract<ToProcessor, { type: 'model' }>;
+    expect(first.type).toBe('model');
+    expect(first).not.toHaveProperty('text');
+    expect(first.file.architecture).toBe('WaveNet');
+    expect(first.file.weights).toBeInstanceOf(Float32Array);
+    expect(first.file.weights.length).toBe((JSON.parse(MODEL) as { weights: unknown[] }).weights.length);
+    expect(first.arenaBytes).toBeGreaterThan(65536);
+    expect(node.transfers.at(-1)).toEqual([first.file.weights.buffer]);
+    // The context is suspended (no process() calls, so no build steps): the worklet builds it at once.
+    expect(first.immediate).toBe(true);
     const before = node.sent.length;
-    node.reply({ type: 'loaded', id: (first as { id: number }).id, what: 'model' });
+    node.reply({ type: 'loaded', id: first.id, what: 'model' });
     expect(infos).toHaveLength(1);
     // The graphs are re-rendered here for the model's level metadata and the batches posted.
     expect(node.sent.slice(before).map((m) => m.type)).toEqual(['ops']);
     expect(infos[0]!.architecture).toBe('WaveNet');
+    expect(infos[0]!.weights).toBe(first.file.weights.length);
 
+    // A file that does not parse, or whose weights do not fit its config, is refused here: nothing is posted.
+    const sentBefore = node.sent.length;
     t.loadModel('{}', 'bad.nam');
-    const second = node.sent.at(-1) as { id: number };
-    node.reply({ type: 'error', id: second.id, source: 'model', message: 'the model does not build' });
-    expect(errors).toEqual([{ source: 'model', message: 'bad.nam: the model does not build' }]);
+    const short = JSON.parse(MODEL) as { weights: number[] };
+    short.weights.pop();
+    t.loadModel(JSON.stringify(short), 'short.nam');
+    expect(node.sent.length).toBe(sentBefore);
+    expect(errors.map((e) => e.source)).toEqual(['model', 'model']);
+    expect(errors[0]!.message).toMatch(/^bad\.nam: .*version/);
+    expect(errors[1]!.message).toMatch(/^short\.nam: weights: this config needs \d+ values, the file has \d+/);
+
+    // A build failing in the worklet comes back as an error naming the file.
+    errors.length = 0;
+    t.loadModel(MODEL, 'other.nam');
+    const third = node.sent.at(-1) as { id: number };
+    node.reply({ type: 'error', id: third.id, source: 'model', message: 'the model does not build' });
+    expect(errors).toEqual([{ source: 'model', message: 'other.nam: the model does not build' }]);
 
     node.reply({ type: 'meters', in: 0.5, out: 0.25 });
     expect(meters).toEqual([[0.5, 0.25]]);
+  });
+
+  it('drops a model superseded while building; only the newer one is announced', async () => {
+    const ctx = fakeContext();
+    const t = createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: null });
+    const infos: ModelInfo[] = [];
+    const errors: TransportError[] = [];
+    t.onModelInfo((i) => infos.push(i));
+    t.onError((e) => errors.push(e));
+    await t.resume(); // rendering: the worklet builds in steps between quanta
+    t.loadModel(MODEL, 'a.nam'); // queued before the worklet is up, with its transfer list
+    ctx.finishLoading();
+    await t.ready;
+    const node = FakeWorkletNode.last!;
+    t.loadModel(MODEL, 'b.nam');
+    const [a, b] = node.sent.filter((m): m is Extract<ToProcessor, { type: 'model' }> => m.type === 'model');
+    expect([a!.immediate, b!.immediate]).toEqual([undefined, undefined]);
+    expect(node.transfers[node.sent.indexOf(a!)]).toEqual([a!.file.weights.buffer]);
+    node.reply({ type: 'superseded', id: a!.id });
+    node.reply({ type: 'loaded', id: a!.id, what: 'model' }); // stale: ignored
+    node.reply({ type: 'loaded', id: b!.id, what: 'model' });
+    expect(infos.map((i) => i.fileName)).toEqual(['b.nam']);
+    expect(errors).toEqual([]);
   });
 
   it('plays a DI file into the worklet, updates its loop flag, stops on none', async () => {

@@ -2,13 +2,21 @@
  * The rig's audio side: a `RigEngine` plus the NAM model. It renders no graphs: it applies the
  * `RigOp`s the graph side (`RigGraphs`, rig-graphs.ts) emitted — batches via `enqueueBatch`, VFS
  * entries via `enqueueResource`, prunes via `enqueuePrune`, all applied by the engine at the start of
- * its next `process` — and builds NAM models from their text (the model's memory lives with the
- * engine, so in the browser this happens in the worklet, between render quanta).
+ * its next `process` — and builds NAM models (the model's memory lives with the engine, so in the
+ * browser this happens in the worklet).
  *
- * After `setModel`, hand the model's level metadata (`levelsOf(model.metadata)`) to the graph side's
+ * Two ways to load a model:
+ *  - `setModel(file)`: built at once (a few ms; fine before audio starts or off the audio thread);
+ *  - `beginModel(file)` then `stepModel()` once after every block's audio: a `ModelBuildJob` builds it
+ *    in small bounded steps while the current model keeps playing; the step after it is ready wraps
+ *    it in a `ModelStage` and queues it (the engine crossfades). A model that does not build comes
+ *    back as an error and nothing changes. Both give the same model, bit for bit.
+ *
+ * After a model is loaded, hand its level metadata (`levelsOf(model.metadata)`) to the graph side's
  * `setLevels` and apply the ops it emits.
  */
-import { createNamModel, parseNam, type KernelChoice, type NamFile, type NamModel } from '../nam/index.ts';
+import { parseNam, type KernelChoice, type NamFile, type NamModel } from '../nam/index.ts';
+import { ModelBuildJob } from '../nam/model-build-job.ts';
 import type { ElementaryModule } from './elementary-runtime.ts';
 import { ModelStage } from './model-stage.ts';
 import { RigEngine } from './rig-engine.ts';
@@ -27,6 +35,11 @@ export interface RigAudioOptions {
   /** Model crossfade, ms (default 20). */
   crossfadeMs?: number;
 }
+
+/** How a stepped model load ended (`RigAudio.stepModel`). */
+export type ModelLoadOutcome =
+  | { readonly ok: true; readonly file: NamFile; readonly model: NamModel }
+  | { readonly ok: false; readonly file: NamFile; readonly error: Error };
 
 /** Queues graph-side ops on an engine, in order. */
 export function applyRigOps(engine: RigEngine, ops: Iterable<RigOp>): void {
@@ -53,6 +66,7 @@ export class RigAudio {
   private readonly fastTanh: boolean;
   private readonly prewarm: boolean;
   private readonly kernels: 'auto' | KernelChoice;
+  private job: ModelBuildJob | null = null;
 
   constructor(options: RigAudioOptions) {
     this.engine = new RigEngine({
@@ -76,16 +90,71 @@ export class RigAudio {
     applyRigOps(this.engine, ops);
   }
 
+  /** True while a stepped load (`beginModel`) is under way. */
+  get building(): boolean {
+    return this.job !== null;
+  }
+
   /**
-   * Parses, builds and prewarms a model and hands it to the engine, which crossfades to it. Throws when
-   * the file does not parse or build; the playing model is then untouched.
+   * Parses, builds and prewarms a model at once and hands it to the engine, which crossfades to it.
+   * Throws when the file does not parse or build; the playing model is then untouched.
    */
   setModel(source: NamFile | string): NamModel {
     const file = typeof source === 'string' ? parseNam(source) : source;
-    const model = createNamModel(file, { maxBlockSize: this.engine.maxBlockSize, fastTanh: this.fastTanh, prewarm: this.prewarm, kernels: this.kernels });
-    const stage = new ModelStage(model, this.engine.sampleRate, this.engine.maxBlockSize);
-    this.modelValue = model;
-    this.engine.enqueueModel(stage);
+    const model = this.newJob(file).runToEnd();
+    this.install(model);
     return model;
+  }
+
+  /**
+   * Starts a stepped load of an already-parsed model (advance it with `stepModel`); the current model
+   * keeps playing meanwhile. A load still under way is dropped (its file is returned). `arenaBytes`:
+   * the SIMD memory size if already measured (`measureArenaBytes`, e.g. on the UI thread).
+   */
+  beginModel(file: NamFile, arenaBytes?: number): NamFile | null {
+    const dropped = this.job;
+    dropped?.cancel();
+    this.job = this.newJob(file, arenaBytes);
+    return dropped?.source ?? null;
+  }
+
+  /**
+   * One bounded step of the load under way (call it after a block's audio is done). Returns how the
+   * load ended when it ended with this step — the model queued for its crossfade, or the error — and
+   * null otherwise. Never throws.
+   */
+  stepModel(): ModelLoadOutcome | null {
+    const job = this.job;
+    if (job === null) return null;
+    if (!job.finished) {
+      job.step();
+      // A ready model is wrapped and queued by the next step; a failure is reported now.
+      if (job.error === null) return null;
+    }
+    this.job = null;
+    if (job.error !== null || job.model === null) return { ok: false, file: job.source, error: job.error ?? new Error('the model build was cancelled') };
+    try {
+      this.install(job.model);
+    } catch (e) {
+      return { ok: false, file: job.source, error: e instanceof Error ? e : new Error(String(e)) };
+    }
+    return { ok: true, file: job.source, model: job.model };
+  }
+
+  private newJob(file: NamFile, arenaBytes?: number): ModelBuildJob {
+    return new ModelBuildJob(file, {
+      maxBlockSize: this.engine.maxBlockSize,
+      fastTanh: this.fastTanh,
+      prewarm: this.prewarm,
+      kernels: this.kernels,
+      ...(arenaBytes !== undefined ? { arenaBytes } : {}),
+    });
+  }
+
+  /** Wraps a built model in a stage at the engine's rate and queues it (crossfade). */
+  private install(model: NamModel): void {
+    const stage = new ModelStage(model, this.engine.sampleRate, this.engine.maxBlockSize);
+    this.engine.enqueueModel(stage);
+    this.modelValue = model;
   }
 }

@@ -5,18 +5,18 @@
  * thread (src/ui/worklet-transport.ts), `RigAudio` in the AudioWorklet (worklet/rig-processor.ts).
  *
  * `setModel` builds the model (throwing, with the old model still playing, when that fails), prewarms
- * it, wraps it in a `ModelStage` and queues it; the engine crossfades. When the new model's level
+ * it, wraps it in a `ModelStage` and queues it; the engine crossfades. `beginModel` + `stepModel`
+ * (once per block, after its audio) do the same in small bounded steps (see rig-audio.ts). When the new model's level
  * metadata differ, both graphs are re-rendered for them with 20 ms root crossfades; the new output-gain
  * smoother still starts at 0 dB and glides to the new level (≈ 100 ms).
  *
  * Smoothers (`el.sm`) start at 0 when a graph is first rendered: the first ≈ 0.3 s after construction
  * are a settling pre-roll (tone knobs and gains glide to their values).
  */
-import type { KernelChoice, NamFile, NamModel } from '../nam/index.ts';
+import { parseNam, type KernelChoice, type NamFile, type NamModel } from '../nam/index.ts';
 import { rig as defaultRig, type RigRegistry } from '../rig/registry.ts';
 import { loadElementaryModule, type ElementaryModule } from './elementary-runtime.ts';
-import { RigAudio } from './rig-audio.ts';
-import { applyRigOp } from './rig-audio.ts';
+import { applyRigOp, RigAudio, type ModelLoadOutcome } from './rig-audio.ts';
 import type { RigEngine } from './rig-engine.ts';
 import { levelsOf, RigGraphs, sidechainIds } from './rig-graphs.ts';
 
@@ -99,5 +99,23 @@ export class RigController {
     const m = this.audio.setModel(model);
     this.graphs.setLevels(levelsOf(m.metadata));
     return m;
+  }
+
+  /**
+   * Starts a stepped model load (see `RigAudio.beginModel`); throws only when the text does not parse.
+   * Returns the file of a load it replaced, if any.
+   */
+  beginModel(model: NamFile | string): NamFile | null {
+    return this.audio.beginModel(typeof model === 'string' ? parseNam(model) : model);
+  }
+
+  /**
+   * One bounded step of the load under way (call after a block's audio). When the model was queued,
+   * the graphs are re-rendered for its level metadata. Returns how the load ended, or null.
+   */
+  stepModel(): ModelLoadOutcome | null {
+    const outcome = this.audio.stepModel();
+    if (outcome?.ok) this.graphs.setLevels(levelsOf(outcome.model.metadata));
+    return outcome;
   }
 }

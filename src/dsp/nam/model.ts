@@ -59,7 +59,7 @@ let sharedRegistry: ArchitectureRegistry | undefined;
 /**
  * The mono model around a built DSP. Exported for build jobs (model-build-job.ts), which construct
  * it unprimed (`primed = false`) and run its reset in bounded pieces: `resetBegin()`, then
- * `resetStep(maxSamples)` until it returns true. `reset()` is the same thing in one go.
+ * `resetStep(maxSamples)` until `resetDone`. `reset()` is the same thing in one go.
  */
 export class MonoModel implements NamModel {
   readonly receptiveField: number;
@@ -119,7 +119,7 @@ export class MonoModel implements NamModel {
 
   reset(): void {
     this.resetBegin();
-    while (!this.resetStep(Infinity));
+    while (!this.resetDone) this.resetStep(Infinity);
   }
 
   /** Clears every history (the first part of `reset`). */
@@ -128,27 +128,33 @@ export class MonoModel implements NamModel {
     this.prewarmLeft = this.prewarm && this.prewarmSamples > 0 ? -1 : 0;
   }
 
+  /** True when the reset begun by `resetBegin` is complete (the model is prewarmed). */
+  get resetDone(): boolean {
+    return this.prewarmLeft === 0;
+  }
+
   /**
    * Continues the reset begun by `resetBegin`: the one-step steady-state prewarm when the DSP has it,
-   * else at most `maxSamples` (rounded up to whole blocks) of prewarm zeros, in the same blocks
-   * `reset` feeds. Returns true when the model is fully prewarmed.
+   * else at most `maxSamples` (rounded up to a whole block) of prewarm zeros, in the same blocks
+   * `reset` feeds. Returns the zeros fed.
    */
-  resetStep(maxSamples: number): boolean {
+  resetStep(maxSamples: number): number {
     if (this.prewarmLeft === -1) {
       if (this.dsp.prewarmSteadyState?.()) {
         this.prewarmLeft = 0;
-        return true;
+        return 0;
       }
       this.inBuf.fill(0);
       this.prewarmLeft = this.prewarmSamples;
     }
-    for (let fed = 0; this.prewarmLeft > 0 && fed < maxSamples; ) {
+    let fed = 0;
+    while (this.prewarmLeft > 0 && fed < maxSamples) {
       const n = Math.min(this.prewarmLeft, this.maxBlockSize);
       this.dsp.process(this.ins, this.outs, n);
       this.prewarmLeft -= n;
       fed += n;
     }
-    return this.prewarmLeft === 0;
+    return fed;
   }
 }
 

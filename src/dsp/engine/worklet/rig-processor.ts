@@ -8,13 +8,16 @@
  *
  * No graph is built here: the main thread runs the graph side (`RigGraphs`, src/ui/worklet-transport.ts)
  * and posts its ops (instruction batches, VFS entries, prunes); the port handler only queues them on the
- * engine, which applies them between quanta. The NAM model (wasm memory) must live here, so a `model`
- * message is parsed, built and prewarmed in the port handler (a few ms to tens of ms for a big WaveNet:
- * a quantum may be late at that moment); the main thread then re-renders the graphs for the model's
- * level metadata and posts those ops. The steady-state `process` path allocates nothing
- * (rig-engine.ts); meters allocate a little ~30 times a second.
+ * engine, which applies them between quanta. The NAM model (wasm memory) must live here: a `model`
+ * message carries the file already parsed and validated on the main thread, and the port handler only
+ * starts a `ModelBuildJob`. After each quantum's audio, `process` runs one bounded step of it (sizing,
+ * memory, layer objects, a slice of weight packing, prewarm …, each well under a quantum) while the
+ * old model keeps playing; when it is ready it is queued and crossfades in, and `loaded` is posted
+ * (the main thread then re-renders the graphs for the model's level metadata and posts those ops).
+ * The steady-state `process` path allocates nothing (rig-engine.ts); build steps and meters allocate
+ * a bounded amount.
  *
- * Everything in `processorOptions` (model text, first graph ops) is applied in the constructor, so the
+ * Everything in `processorOptions` (first model, first graph ops) is applied in the constructor, so the
  * first quantum already runs the full rig: an OfflineAudioContext render matches the Node engine's
  * `RigController` render of the same settings from sample 0.
  */
@@ -47,6 +50,8 @@ class RigProcessor extends AudioWorkletProcessor {
   private blocks = 0;
   private inPeak = 0;
   private outPeak = 0;
+  /** Id of the `model` message whose build is under way. */
+  private buildingId = -1;
 
   constructor(options: { processorOptions?: RigProcessorOptions }) {
     super();
@@ -69,9 +74,9 @@ class RigProcessor extends AudioWorkletProcessor {
       this.post({ type: 'error', id: null, source: 'engine', message: message(e) });
       return;
     }
-    if (o.modelText !== undefined) {
+    if (o.model !== undefined) {
       try {
-        this.controller.setModel(o.modelText);
+        this.controller.setModel(o.model);
       } catch (e) {
         this.post({ type: 'error', id: null, source: 'model', message: message(e) });
       }
@@ -101,12 +106,19 @@ class RigProcessor extends AudioWorkletProcessor {
       }
       return;
     }
-    try {
-      c.setModel(m.text);
-      this.post({ type: 'loaded', id: m.id, what: 'model' });
-    } catch (e) {
-      this.post({ type: 'error', id: m.id, source: 'model', message: message(e) });
-    }
+    if (c.building) this.post({ type: 'superseded', id: this.buildingId });
+    c.beginModel(m.file, m.arenaBytes);
+    this.buildingId = m.id;
+    if (m.immediate) while (c.building) this.stepModel(c);
+  }
+
+  /** One bounded step of the model build under way; posts the outcome when it ends. */
+  private stepModel(c: RigAudio): void {
+    const outcome = c.stepModel();
+    if (outcome === null) return;
+    if (outcome.ok) this.post({ type: 'loaded', id: this.buildingId, what: 'model' });
+    else this.post({ type: 'error', id: this.buildingId, source: 'model', message: message(outcome.error) });
+    this.buildingId = -1;
   }
 
   process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
@@ -140,6 +152,8 @@ class RigProcessor extends AudioWorkletProcessor {
       this.blocks = 0;
       this.postMeters();
     }
+    // This quantum's audio is out: spend what is left of it on one step of a model build.
+    if (c !== null && c.building) this.stepModel(c);
     return true;
   }
 
