@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { decodeWav } from '../../src/dsp/io/wav-read.ts';
-import { packBundle, parsePreset } from '../../src/preset/index.ts';
+import { packBundle, parsePreset, unpackBundle } from '../../src/preset/index.ts';
 import { loadPresetArg } from '../../src/cli/preset-command.ts';
 import { SHARED } from '../helpers/fixtures.ts';
 import { buildAndServe, haveChromium, launchChromium, maxDiff, peak, RATE, renderBrowser, renderNode, ROOT, type ServedApp } from '../helpers/web-app.ts';
@@ -173,6 +173,14 @@ describe.skipIf(!haveChromium)('preset library and share links in chromium', () 
     await page.dispatchEvent('body', 'drop', { dataTransfer });
     await expect.poll(() => statusText(page)).toBe('Imported Dropped clean');
     expect((await rowNames(page)).slice(-2)).toEqual(['Imported clean', 'Dropped clean']);
+
+    // exported as a .namrig download that holds the same preset
+    const [download] = await Promise.all([page.waitForEvent('download'), row(page, 'Imported clean').getByRole('button', { name: 'Export Imported clean' }).click()]);
+    expect(download.suggestedFilename()).toBe('Imported clean.namrig');
+    const exported = await unpackBundle(new Uint8Array(readFileSync((await download.path())!)));
+    expect(exported.preset.name).toBe('Imported clean');
+    expect(exported.preset.params).toEqual(clean.params);
+    expect(exported.modelText).toBe(model);
 
     // A/B between two presets
     await page.getByLabel('Slot A').selectOption({ label: 'Crunch Lead' });

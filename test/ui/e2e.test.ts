@@ -8,37 +8,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build, preview, type PreviewServer } from 'vite';
+import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { MODELS_DIR } from '../helpers/fixtures.ts';
+import { buildAndServe, CHROMIUM, haveChromium, launchChromium, ROOT, type ServedApp } from '../helpers/web-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(__dirname, '../..');
 const SCREENSHOT = join(ROOT, 'out/screenshots/app.png');
-const haveChromium = existsSync(CHROMIUM);
 
 if (!haveChromium) console.warn(`e2e: skipped, ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 
 describe.skipIf(!haveChromium)('web app in chromium', () => {
   let work = '';
-  let server: PreviewServer | undefined;
+  let server: ServedApp | undefined;
   let context: BrowserContext | undefined;
   let url = '';
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'nam-rig-e2e-'));
-    const outDir = join(work, 'dist');
-    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-    server = await preview({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'silent', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
-    url = server.resolvedUrls?.local[0] ?? '';
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      viewport: { width: 1200, height: 900 },
-    });
+    server = await buildAndServe(work);
+    url = server.url;
+    context = await launchChromium(join(work, 'profile'));
   });
 
   afterAll(async () => {

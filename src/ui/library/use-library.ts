@@ -91,31 +91,38 @@ export function useLibrary(deps: LibraryDeps) {
 
   const refresh = useCallback(async (s: PresetStore) => setRecords(await s.list()), []);
 
-  // Open the library (and fill it on first run).
+  // Open the library (and fill it on first run). Closed on unmount, once opening has finished.
   useEffect(() => {
     let live = true;
-    let opened: PresetStore | null = null;
-    void (async () => {
+    const opening = (async (): Promise<PresetStore | null> => {
+      let opened: PresetStore;
       try {
         opened = await depsRef.current.openStore();
-        if (await opened.needsFactory()) {
+      } catch (e) {
+        if (live) setUnavailable(oneLine(e));
+        return null;
+      }
+      try {
+        if (live && (await opened.needsFactory())) {
           try {
             await opened.seedFactory(await depsRef.current.loadFactory());
           } catch (e) {
-            status('error', oneLine(e, 'The factory presets did not load'));
+            if (live) status('error', oneLine(e, 'The factory presets did not load'));
           }
         }
         const list = await opened.list();
-        if (!live) return;
-        setStore(opened);
-        setRecords(list);
+        if (live) {
+          setStore(opened);
+          setRecords(list);
+        }
       } catch (e) {
         if (live) setUnavailable(oneLine(e));
       }
+      return opened;
     })();
     return () => {
       live = false;
-      opened?.close();
+      void opening.then((s) => s?.close());
     };
   }, [status]);
 
