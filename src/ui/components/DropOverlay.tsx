@@ -53,7 +53,7 @@ export function DropOverlay({ visible }: { readonly visible: boolean }) {
   if (!visible) return null;
   return (
     <div className="drop-overlay" aria-hidden="true">
-      <div>Drop a .nam model or a .wav IR</div>
+      <div>Drop a .nam model, a .wav IR or a .namrig preset</div>
     </div>
   );
 }
