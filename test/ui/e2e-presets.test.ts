@@ -139,6 +139,18 @@ describe.skipIf(!haveChromium)('preset library and share links in chromium', () 
     await row(page, 'My crunch 2 copy').getByRole('button', { name: 'Delete My crunch 2 copy' }).click();
     await row(page, 'My crunch 2 copy').getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => rowNames(page)).toEqual([...FACTORY_NAMES, 'My crunch 2']);
+
+    // Save writes over the loaded user preset
+    await knob(page, 'tone.treble').focus();
+    await page.keyboard.press('PageUp');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => statusText(page)).toBe('Saved preset My crunch 2');
+    await page.reload();
+    await expect.poll(() => rowNames(page), { timeout: 30_000 }).toEqual([...FACTORY_NAMES, 'My crunch 2']);
+    await row(page, 'My crunch 2').locator('.preset-load').click();
+    await expect.poll(() => statusText(page)).toBe('Loaded preset My crunch 2');
+    expect(await knob(page, 'tone.treble').getAttribute('aria-valuenow')).toBe('7');
+    expect(await knob(page, 'tone.bass').getAttribute('aria-valuenow')).toBe('5.5');
     expect(errors).toEqual([]);
     await page.close();
   });
