@@ -8,7 +8,8 @@
  *  - a share link made by the app, opened in a FRESH profile (new user-data-dir), is applied, and the
  *    rig it set renders (rig worklet, OfflineAudioContext) like the Node engine renders the same link
  *    (`loadPresetArg`, the path of `nam-rig render --preset LINK`) within 1e-6;
- *  - a tampered link shows a clear message and the default model stays loaded.
+ *  - a tampered link shows a clear message and the default model stays loaded; so does a stored preset
+ *    whose model was damaged in IndexedDB (the rig is left exactly as it was).
  * Screenshot: out/screenshots/app-library.png. Skipped when /usr/bin/chromium is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -273,6 +274,42 @@ describe.skipIf(!haveChromium)('preset library and share links in chromium', () 
     expect(await page.getByTestId('status').getAttribute('role')).toBe('alert');
     await expect.poll(async () => (await page.getByTestId('model-info').textContent()) ?? '', { timeout: 30_000 }).toContain('nam-rig Default Drive');
     expect((await currentRig(page)).modelText).toBe(DEFAULT_MODEL);
+    expect(await page.getByTestId('current-preset').textContent()).toBe('Default rig');
+
+    // a stored preset whose model went bad (edited in IndexedDB): refused, the rig stays as it is
+    await expect.poll(() => rowNames(page), { timeout: 30_000 }).toEqual(FACTORY_NAMES);
+    const before = await currentRig(page);
+    const broken = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('nam-rig-library');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('models', 'readwrite');
+            const store = tx.objectStore('models');
+            let n = 0;
+            store.openCursor().onsuccess = (e) => {
+              const cursor = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
+              if (!cursor) return;
+              const m = cursor.value as { fileName: string; text: string };
+              if (m.fileName === 'nam-rig-clean-edge.nam') {
+                cursor.update({ ...m, text: m.text.replace('"weights": [', '"weights": [0.25, ') });
+                n++;
+              }
+              cursor.continue();
+            };
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve(n);
+            };
+          };
+        }),
+    );
+    expect(broken).toBe(1);
+    await row(page, 'Clean Edge + 1x12').locator('.preset-load').click();
+    await expect.poll(() => statusText(page)).toMatch(/^Preset "Clean Edge \+ 1x12" was not loaded, the rig is unchanged: model: .*weights/);
+    expect(await currentRig(page)).toEqual(before);
+    expect((await page.getByTestId('model-info').textContent()) ?? '').toContain('nam-rig Default Drive');
     expect(await page.getByTestId('current-preset').textContent()).toBe('Default rig');
     expect(errors).toEqual([]);
     await page.close();
