@@ -102,9 +102,12 @@ export function peakToDb(peak: number): number {
   return peak > 0 ? 20 * Math.log10(peak) : -Infinity;
 }
 
-/** Meter text: "−12.3 dB", "−∞ dB". */
+/** Below this a meter reads "−∞ dB": residue of a decaying tail (−500 dB …) is silence to a player. */
+export const METER_SILENCE_DB = -120;
+
+/** Meter text: "−12.3 dB", "−∞ dB" (silence, or below METER_SILENCE_DB). */
 export function formatDb(db: number): string {
-  return Number.isFinite(db) ? `${formatNumber(db, 1)} dB` : `${MINUS}\u221e dB`;
+  return Number.isFinite(db) && db >= METER_SILENCE_DB ? `${formatNumber(db, 1)} dB` : `${MINUS}\u221e dB`;
 }
 
 /** Meter bar fill 0..1 over `floorDb`..0 dBFS. */

@@ -118,6 +118,8 @@ describe('formatting', () => {
     expect(peakToDb(0)).toBe(-Infinity);
     expect(formatDb(-6.0206)).toBe('\u22126.0 dB');
     expect(formatDb(-Infinity)).toBe('\u2212\u221e dB');
+    expect(formatDb(-119.96)).toBe('\u2212120.0 dB');
+    expect(formatDb(peakToDb(1e-26))).toBe('\u2212\u221e dB'); // a decaying tail's residue reads as silence
     expect(meterFill(-30)).toBe(0.5);
     expect(meterFill(6)).toBe(1);
     expect(meterFill(-Infinity)).toBe(0);
