@@ -56,6 +56,11 @@ export interface WorkletTransportOptions {
   readonly params?: Readonly<Record<string, number>>;
   /** Everything but `ops` (the transport renders the first graphs itself). */
   readonly processorOptions?: Omit<RigProcessorOptions, 'ops'>;
+  /**
+   * Ask the worklet to free Elementary nodes no graph uses (`RigGraphs.collectGarbage`) after an IR
+   * load or model change once this many graph renders happened since the last time (default 4; 0 = never).
+   */
+  readonly gcEveryRenders?: number;
 }
 
 /**
@@ -134,10 +139,17 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
   const flush = (): void => {
     if (outbox.length > 0) send({ type: 'ops', ops: outbox.splice(0) });
   };
+  // Node gc: every re-render leaves nodes in the worklet's runtime; collect once enough piled up.
+  const gcEvery = options.gcEveryRenders ?? 4;
+  let rendersAtGc = graphs.renders;
+  const maybeCollect = (): void => {
+    if (gcEvery > 0 && graphs.renders - rendersAtGc >= gcEvery && graphs.collectGarbage()) rendersAtGc = graphs.renders;
+  };
   /** Runs a graph-side change and posts what it emitted (also what it emitted before throwing). */
-  const change = (source: 'param' | 'ir' | 'model', f: () => void): void => {
+  const change = (source: 'param' | 'ir' | 'model' | 'engine', f: () => void): void => {
     try {
       f();
+      if (source === 'ir' || source === 'model') maybeCollect();
     } catch (e) {
       errors.emit({ source, message: oneLine(e) });
     } finally {
@@ -159,6 +171,9 @@ export function createWorkletTransport(options: WorkletTransportOptions = {}): W
             models.emit(p.info);
           }
         }
+        break;
+      case 'pruned':
+        change('engine', () => graphs.pruned(m.target, m.ids)); // and what was held for it follows
         break;
       case 'superseded':
         pendingModels.delete(m.id); // a newer load replaced it before it finished building

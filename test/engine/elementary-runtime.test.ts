@@ -20,6 +20,7 @@ import {
 } from '../../src/dsp/engine/elementary-runtime.ts';
 import { ElementaryProcessor, isMeterEvent } from '../../src/dsp/engine/elementary-processor.ts';
 import { createGraphRenderer } from '../../src/dsp/engine/graph-renderer.ts';
+import { MAX_METER_POLL_BLOCKS, meterPollBlocks } from '../../src/dsp/engine/meter-poll.ts';
 
 const root = resolve(__dirname, '../..');
 const pkgDir = join(root, 'node_modules/@elemaudio/web-renderer');
@@ -222,6 +223,40 @@ describe('Renderer → batches → ElementaryProcessor', () => {
     expect(() => createGraphRenderer((b) => p.applyBatch(b)).render(el.convolve({ path: 'nope' }, el.in({ channel: 0 })))).toThrow(/Invalid value for the given node property/);
     p.addSharedResource('k', new Float32Array(4));
     expect(() => p.addSharedResource('k', new Float32Array(4))).toThrow(/cannot overwrite/);
+  });
+
+  it('el.meter loses its reading after exactly 32·k blocks without a poll (why meters are read every ≤ 31 blocks)', () => {
+    // The meter's 32-slot ring counts its fill modulo 32. If Elementary fixes this, this test fails:
+    // then meter-poll.ts's limit can go.
+    const p = build(1, 1, 128, [el.meter({ name: 'm' }, el.in({ channel: 0 }))]);
+    p.pollEvents();
+    const x = new Float32Array(128);
+    const y = new Float32Array(128);
+    let block = 0;
+    const lost: number[] = [];
+    for (let n = 1; n <= 100; n++) {
+      for (let k = 0; k < n; k++) {
+        x.fill(++block / 1e4); // each block's level names the block
+        p.process([x], [y], 128);
+      }
+      const ev = p.pollEvents().filter(isMeterEvent);
+      if (ev.length === 0) lost.push(n);
+      else expect(Math.round(ev[0]!.event.max * 1e4)).toBe(block); // otherwise always the latest block
+    }
+    expect(lost).toEqual([32, 64, 96]);
+    // The poll interval the worklet (and any host) uses never hits a multiple of 32.
+    for (const rate of [8000, 22050, 44100, 48000, 96000, 192000, 384000]) {
+      for (const block of [32, 64, 128, 256, 512, 1024]) {
+        for (const hz of [0.5, 1, 10, 30, 60, 120, 1000]) {
+          const every = meterPollBlocks(rate, block, hz);
+          expect(every).toBeGreaterThanOrEqual(1);
+          expect(every).toBeLessThanOrEqual(MAX_METER_POLL_BLOCKS);
+        }
+      }
+    }
+    expect(MAX_METER_POLL_BLOCKS % 32).not.toBe(0);
+    expect(meterPollBlocks(48000, 128, 0)).toBe(0);
+    expect(meterPollBlocks(48000, 128, 30)).toBe(13);
   });
 
   it('el.meter reports the block min/max through pollEvents, keeping only the latest reading', () => {

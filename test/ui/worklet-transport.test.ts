@@ -226,6 +226,35 @@ describe('worklet transport', () => {
     expect(errors).toEqual([]);
   });
 
+  it('collects Elementary nodes in the worklet after renders; holds renders until the freed ids are back', async () => {
+    const ctx = fakeContext();
+    const t = createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: null, gcEveryRenders: 2 });
+    const errors: TransportError[] = [];
+    t.onError((e) => errors.push(e));
+    ctx.finishLoading();
+    await t.ready;
+    const node = FakeWorkletNode.last!;
+    const opsOf = (i: number) => (node.sent[i] as Extract<ToProcessor, { type: 'ops' }>).ops;
+    const kinds = (i: number) => opsOf(i).map((o) => o.kind);
+    t.loadIr(Float32Array.of(1, 0.5), 48000, 'a.wav'); // one render of the post graph
+    expect(kinds(0)).not.toContain('gc');
+    t.loadIr(Float32Array.of(1, 0.25), 48000, 'b.wav'); // the second: a gc round trip starts
+    expect(kinds(1).slice(-2)).toEqual(['gc', 'gc']);
+    expect(opsOf(1).slice(-2).map((o) => o.target)).toEqual(['pre', 'post']);
+    // While the answer is awaited an IR load sends only its VFS entry: the render waits.
+    t.loadIr(Float32Array.of(1, 0.125), 48000, 'c.wav');
+    expect(kinds(2)).toEqual(['resource']);
+    node.reply({ type: 'pruned', target: 'pre', ids: [] });
+    expect(node.sent).toHaveLength(3);
+    node.reply({ type: 'pruned', target: 'post', ids: [123456] });
+    // The held render, the cab crossfade's ref update and the VFS prune follow, in that order.
+    expect(kinds(3)[0]).toBe('batch');
+    expect(kinds(3).at(-1)).toBe('prune');
+    // An answer nobody asked for is reported, not thrown.
+    node.reply({ type: 'pruned', target: 'post', ids: [] });
+    expect(errors).toEqual([{ source: 'engine', message: 'no node gc of the post graph is awaited' }]);
+  });
+
   it('plays a DI file into the worklet, updates its loop flag, stops on none', async () => {
     const ctx = fakeContext();
     const t = createWorkletTransport({ context: ctx as unknown as AudioContext, gestureTarget: null });

@@ -1,7 +1,7 @@
 /**
  * The rig's audio side: a `RigEngine` plus the NAM model. It renders no graphs: it applies the
  * `RigOp`s the graph side (`RigGraphs`, rig-graphs.ts) emitted — batches via `enqueueBatch`, VFS
- * entries via `enqueueResource`, prunes via `enqueuePrune`, all applied by the engine at the start of
+ * entries via `enqueueResource`, VFS prunes via `enqueuePrune`, node gc via `enqueueGc`, all applied by the engine at the start of
  * its next `process` — and builds NAM models (the model's memory lives with the engine, so in the
  * browser this happens in the worklet).
  *
@@ -56,6 +56,9 @@ export function applyRigOp(engine: RigEngine, op: RigOp): void {
       break;
     case 'prune':
       engine.enqueuePrune(op.target);
+      break;
+    case 'gc':
+      engine.enqueueGc(op.target);
       break;
   }
 }

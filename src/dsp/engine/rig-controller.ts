@@ -10,6 +10,9 @@
  * metadata differ, both graphs are re-rendered for them with 20 ms root crossfades; the new output-gain
  * smoother still starts at 0 dB and glides to the new level (≈ 100 ms).
  *
+ * Every IR load and model change renders new Elementary nodes; once `gcEveryRenders` renders piled up,
+ * `collectGarbage` frees the ones no graph uses (the runtime's gc and the renderers' prune, at once).
+ *
  * Smoothers (`el.sm`) start at 0 when a graph is first rendered: the first ≈ 0.3 s after construction
  * are a settling pre-roll (tone knobs and gains glide to their values).
  */
@@ -35,6 +38,11 @@ export interface RigControllerOptions {
   crossfadeMs?: number;
   registry?: RigRegistry;
   module?: ElementaryModule;
+  /**
+   * Run Elementary's node gc (`collectGarbage`) after an IR load or model change once this many graph
+   * renders happened since the last one (default 4; 0 = only when called).
+   */
+  gcEveryRenders?: number;
 }
 
 export class RigController {
@@ -42,6 +50,8 @@ export class RigController {
   readonly registry: RigRegistry;
   readonly audio: RigAudio;
   readonly graphs: RigGraphs;
+  private readonly gcEvery: number;
+  private rendersAtGc = 0;
 
   constructor(options: RigControllerOptions) {
     this.registry = options.registry ?? defaultRig;
@@ -65,6 +75,8 @@ export class RigController {
       emit: (op) => applyRigOp(engine, op),
       ...(options.params !== undefined ? { params: options.params } : {}),
     });
+    this.gcEvery = options.gcEveryRenders ?? 4;
+    this.rendersAtGc = this.graphs.renders;
   }
 
   get sampleRate(): number {
@@ -88,7 +100,31 @@ export class RigController {
 
   /** See `RigGraphs.loadIr`. */
   loadIr(samples: Float32Array, sampleRate: number): string {
-    return this.graphs.loadIr(samples, sampleRate);
+    const key = this.graphs.loadIr(samples, sampleRate);
+    this.maybeCollect();
+    return key;
+  }
+
+  /**
+   * Frees the Elementary nodes neither graph uses any more, at once (call between blocks): the queued
+   * ops are applied, the runtime's gc runs on both graphs, and the renderers forget the freed nodes.
+   * Returns how many nodes were freed. (Across threads the same round trip is asynchronous: see
+   * `RigGraphs.collectGarbage`.)
+   */
+  collectGarbage(): number {
+    this.rendersAtGc = this.graphs.renders;
+    if (!this.graphs.collectGarbage()) return 0;
+    this.engine.flush();
+    let freed = 0;
+    for (const c of this.engine.takeCollected()) {
+      this.graphs.pruned(c.target, c.ids);
+      freed += c.ids.length;
+    }
+    return freed;
+  }
+
+  private maybeCollect(): void {
+    if (this.gcEvery > 0 && this.graphs.renders - this.rendersAtGc >= this.gcEvery) this.collectGarbage();
   }
 
   /**
@@ -98,6 +134,7 @@ export class RigController {
   setModel(model: NamFile | string): NamModel {
     const m = this.audio.setModel(model);
     this.graphs.setLevels(levelsOf(m.metadata));
+    this.maybeCollect();
     return m;
   }
 
@@ -115,7 +152,10 @@ export class RigController {
    */
   stepModel(): ModelLoadOutcome | null {
     const outcome = this.audio.stepModel();
-    if (outcome?.ok) this.graphs.setLevels(levelsOf(outcome.model.metadata));
+    if (outcome?.ok) {
+      this.graphs.setLevels(levelsOf(outcome.model.metadata));
+      this.maybeCollect();
+    }
     return outcome;
   }
 }

@@ -30,7 +30,14 @@ export type EngineOp =
   | { readonly kind: 'batch'; readonly target: GraphTarget; readonly batch: ElementaryInstructionBatch }
   | { readonly kind: 'resource'; readonly target: GraphTarget; readonly key: string; readonly data: Float32Array }
   | { readonly kind: 'prune'; readonly target: GraphTarget }
+  | { readonly kind: 'gc'; readonly target: GraphTarget }
   | { readonly kind: 'model'; readonly stage: ModelStage | null };
+
+/** Node ids one graph's runtime freed in a `gc` op (for that graph's renderer's `prune`). */
+export interface CollectedNodes {
+  readonly target: GraphTarget;
+  readonly ids: readonly number[];
+}
 
 export interface RigEngineOptions {
   /** The host's rate: the Elementary graphs run at it. */
@@ -64,6 +71,7 @@ export class RigEngine {
   readonly post: ElementaryProcessor;
 
   private readonly ops: EngineOp[] = [];
+  private readonly collected: CollectedNodes[] = [];
   private stage: ModelStage | null = null;
   /** The model fading in, while a crossfade runs. */
   private incoming: ModelStage | null = null;
@@ -139,6 +147,33 @@ export class RigEngine {
   }
 
   /**
+   * Frees the nodes no root of that graph references any more (Elementary's runtime `gc`), in order
+   * with the other ops, so batches queued before it are applied first. The freed ids are kept for
+   * `takeCollected`: hand them to the graph side (`RigGraphs.pruned`), whose renderer must forget them.
+   */
+  enqueueGc(target: GraphTarget): void {
+    this.ops.push({ kind: 'gc', target });
+  }
+
+  /** How many `gc` results wait in `takeCollected` (a cheap check for the audio thread). */
+  get collectedCount(): number {
+    return this.collected.length;
+  }
+
+  /** The node ids freed by `gc` ops since the last call, in order. Allocates. */
+  takeCollected(): CollectedNodes[] {
+    return this.collected.splice(0);
+  }
+
+  /**
+   * Applies the queued operations now instead of at the next `process` (between blocks, on the
+   * thread that calls `process`; e.g. a single-thread host running a gc round trip at once).
+   */
+  flush(): void {
+    if (this.ops.length > 0) this.applyOps();
+  }
+
+  /**
    * Hands over a prepared model stage (built and prewarmed off the audio path). The first model plays
    * at once; later ones crossfade from the current one over `crossfadeSamples`. `null` unloads (silence).
    */
@@ -167,6 +202,9 @@ export class RigEngine {
           break;
         case 'prune':
           this.processor(op.target).pruneSharedResources();
+          break;
+        case 'gc':
+          this.collected.push({ target: op.target, ids: this.processor(op.target).gc() });
           break;
         case 'model':
           if (this.stage === null || op.stage === null) {
@@ -248,9 +286,8 @@ export class RigEngine {
 
   /**
    * The latest `in`/`out` meter readings since the last poll. Allocates: call it off the hot path.
-   * Measured: the runtime's event queue holds 32 entries (one per meter per block) and comes back empty
-   * when exactly a multiple of 32 blocks ran since the last poll, so poll at least every 31 blocks
-   * (a 30–60 Hz UI poll does, at 128-sample blocks).
+   * Poll every 1–31 blocks, never after a multiple of 32: the runtime's meter ring then looks empty
+   * and the reading is lost (`meterPollBlocks`, meter-poll.ts).
    */
   pollMeters(): MeterReadings {
     const out: MeterReadings = {};

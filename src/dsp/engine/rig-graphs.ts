@@ -20,6 +20,15 @@
  *
  * Smoothers (`el.sm`) start at 0 when a graph is first rendered: the first ≈ 0.3 s after construction
  * are a settling pre-roll (tone knobs and gains glide to their values).
+ *
+ * Node GC: Elementary's runtime keeps every node it was ever sent until its `gc()` frees those no root
+ * references, and the renderer must then forget them (`prune`) or a later render would reuse them.
+ * `collectGarbage` emits a `gc` op per graph; the audio side runs the runtime's gc in order with the
+ * other ops and answers with the freed ids, which go to `pruned`. Across threads that answer arrives
+ * later, and meanwhile a render or ref update could name a node being freed, so until both graphs
+ * have answered, renders, ref updates and VFS prunes are held (the values are kept) and replayed on
+ * the answer. Every IR load or model change renders, so call it now and then (the web transport does
+ * after renders; `RigController.collectGarbage` does the round trip at once).
  */
 import { el, type NodeRepr_t } from '@elemaudio/core';
 import type { NamMetadata } from '../nam/index.ts';
@@ -37,7 +46,9 @@ import type { GraphTarget } from './rig-engine.ts';
 export type RigOp =
   | { readonly kind: 'batch'; readonly target: GraphTarget; readonly batch: ElementaryInstructionBatch }
   | { readonly kind: 'resource'; readonly target: GraphTarget; readonly key: string; readonly samples: Float32Array }
-  | { readonly kind: 'prune'; readonly target: GraphTarget };
+  | { readonly kind: 'prune'; readonly target: GraphTarget }
+  /** Run the runtime's node gc; answer with the freed ids (`RigGraphs.pruned`). */
+  | { readonly kind: 'gc'; readonly target: GraphTarget };
 
 export interface RigGraphsOptions {
   /** The engine's rate. */
@@ -99,6 +110,9 @@ export class RigGraphs {
   private readonly slots: Record<Slot, string> = { irA: IDENTITY_KEY, irB: IDENTITY_KEY };
   private irCount = 0;
   private levelsValue: ModelLevels;
+  /** Graphs whose gc answer is awaited, and what is held for each until it comes. */
+  private readonly held: Record<GraphTarget, { render: boolean; params: Set<string>; vfsPrune: boolean } | null> = { pre: null, post: null };
+  private rendersValue = 0;
 
   /** Emits the identity IR and the first render of both graphs. */
   constructor(options: RigGraphsOptions) {
@@ -136,9 +150,49 @@ export class RigGraphs {
     this.values[p.id] = v;
     for (const target of ['pre', 'post'] as const) {
       const ref = this.refs[target].get(p.id);
-      if (ref !== undefined) setIfMounted(ref, v);
+      if (ref === undefined) continue;
+      const held = this.held[target];
+      if (held) held.params.add(p.id);
+      else setIfMounted(ref, v);
     }
     return v;
+  }
+
+  /** Renders so far (both graphs' first ones included): a host may collect garbage when it grew. */
+  get renders(): number {
+    return this.rendersValue;
+  }
+
+  /** True while a `collectGarbage` answer is awaited. */
+  get collecting(): boolean {
+    return this.held.pre !== null || this.held.post !== null;
+  }
+
+  /**
+   * Emits a `gc` op for each graph (see the module comment); returns false, doing nothing, while an
+   * earlier one is still unanswered.
+   */
+  collectGarbage(): boolean {
+    if (this.collecting) return false;
+    for (const target of ['pre', 'post'] as const) {
+      this.held[target] = { render: false, params: new Set(), vfsPrune: false };
+      this.emit({ kind: 'gc', target });
+    }
+    return true;
+  }
+
+  /**
+   * The audio side's answer to a `gc` op: the renderer forgets the freed nodes, then what was held for
+   * that graph is replayed (a render, else the ref updates; then the VFS prune).
+   */
+  pruned(target: GraphTarget, nodeIds: readonly number[]): void {
+    const held = this.held[target];
+    if (held === null) throw new Error(`no node gc of the ${target} graph is awaited`);
+    this.held[target] = null;
+    this.renderers[target].prune(nodeIds);
+    if (held.render) this.render(target);
+    else for (const id of held.params) setIfMounted(this.refs[target].get(id)!, this.values[id]!);
+    if (held.vfsPrune) this.pruneVfs(target);
   }
 
   /**
@@ -154,9 +208,9 @@ export class RigGraphs {
     const slot: Slot = toB ? 'irB' : 'irA';
     this.emit({ kind: 'resource', target: 'post', key, samples: ir });
     this.slots[slot] = key;
-    this.renderPost(); // only the slot's keyed convolver's `path` changes
+    this.render('post'); // only the slot's keyed convolver's `path` changes
     this.setParam('cab.mix', toB ? 1 : 0);
-    this.emit({ kind: 'prune', target: 'post' });
+    this.pruneVfs('post');
     return key;
   }
 
@@ -193,8 +247,27 @@ export class RigGraphs {
   }
 
   private renderAll(): void {
-    this.renderPre();
-    this.renderPost();
+    this.render('pre');
+    this.render('post');
+  }
+
+  /** Renders a graph now, or once its gc answer is in. */
+  private render(target: GraphTarget): void {
+    const held = this.held[target];
+    if (held) {
+      held.render = true;
+      return;
+    }
+    this.rendersValue++;
+    if (target === 'pre') this.renderPre();
+    else this.renderPost();
+  }
+
+  /** Drops unreferenced VFS entries now, or once the gc answer is in (after a held render). */
+  private pruneVfs(target: GraphTarget): void {
+    const held = this.held[target];
+    if (held) held.vfsPrune = true;
+    else this.emit({ kind: 'prune', target });
   }
 
   private renderPre(): void {

@@ -25,6 +25,7 @@ type EncodedOp =
   | { readonly kind: 'batch'; readonly target: GraphTarget; readonly batch: ElementaryInstructionBatch }
   | { readonly kind: 'resource'; readonly target: GraphTarget; readonly key: string; readonly index: number }
   | { readonly kind: 'prune'; readonly target: GraphTarget }
+  | { readonly kind: 'gc'; readonly target: GraphTarget }
   | ModelOp;
 
 export interface WireOps {
@@ -68,7 +69,7 @@ export function decodeOps(text: string, resources: readonly Float32Array[]): Eng
       if (!Array.isArray(o['batch'])) throw new Error(`engine op ${i}: batch is not an array`);
       return { kind, target, batch: o['batch'] as ElementaryInstructionBatch };
     }
-    if (kind === 'prune') return { kind, target };
+    if (kind === 'prune' || kind === 'gc') return { kind, target };
     if (kind === 'resource') {
       const samples = resources[o['index'] as number];
       if (typeof o['key'] !== 'string' || samples === undefined) throw new Error(`engine op ${i}: resource without key or samples`);

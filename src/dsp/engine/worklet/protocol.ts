@@ -10,6 +10,7 @@
  */
 import type { KernelChoice, NamFile } from '../../nam/index.ts';
 import type { RigOp } from '../rig-graphs.ts';
+import type { GraphTarget } from '../rig-engine.ts';
 
 /** The processor's registered name (`registerProcessor` / `new AudioWorkletNode`). */
 export const RIG_PROCESSOR_NAME = 'nam-rig';
@@ -58,6 +59,8 @@ export type FromProcessor =
   | { readonly type: 'loaded'; readonly id: number; readonly what: 'model' }
   /** A `model` still building was dropped for a newer one. */
   | { readonly type: 'superseded'; readonly id: number }
+  /** The answer to a `gc` op: the node ids that graph's runtime freed (for `RigGraphs.pruned`). */
+  | { readonly type: 'pruned'; readonly target: GraphTarget; readonly ids: readonly number[] }
   /** Linear peaks since the previous reading (`in` after the input gain). */
   | { readonly type: 'meters'; readonly in: number; readonly out: number }
   | { readonly type: 'error'; readonly id: number | null; readonly source: 'model' | 'engine'; readonly message: string };

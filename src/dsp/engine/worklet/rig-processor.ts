@@ -14,6 +14,7 @@
  * memory, layer objects, a slice of weight packing, prewarm …, each well under a quantum) while the
  * old model keeps playing; when it is ready it is queued and crossfades in, and `loaded` is posted
  * (the main thread then re-renders the graphs for the model's level metadata and posts those ops).
+ * Node gc (`gc` ops from the graph side) runs with the other ops; the freed ids go back in `pruned`.
  * The steady-state `process` path allocates nothing (rig-engine.ts); build steps and meters allocate
  * a bounded amount.
  *
@@ -26,6 +27,7 @@ import { createElementaryModule } from '../elementary-runtime.ts';
 import { RigAudio } from '../rig-audio.ts';
 import { sidechainIds } from '../rig-graphs.ts';
 import { isMeterEvent } from '../elementary-processor.ts';
+import { meterPollBlocks } from '../meter-poll.ts';
 import { RIG_BLOCK_SIZE, RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from './protocol.ts';
 import { BYPASS_FADE_S, crossfadeToDry } from './bypass-crossfade.ts';
 
@@ -57,7 +59,7 @@ class RigProcessor extends AudioWorkletProcessor {
     super();
     const o = options.processorOptions ?? {};
     const hz = o.meterHz ?? 30;
-    this.meterEvery = hz > 0 ? Math.max(1, Math.min(31, Math.round(sampleRate / RIG_BLOCK_SIZE / hz))) : 0;
+    this.meterEvery = meterPollBlocks(sampleRate, RIG_BLOCK_SIZE, hz); // ≤ 31: see meter-poll.ts
     this.port.onmessage = (e: MessageEvent<ToProcessor>) => this.onMessage(e.data);
     let module;
     try {
@@ -148,6 +150,8 @@ class RigProcessor extends AudioWorkletProcessor {
       this.outPeak = Math.max(this.outPeak, p);
     }
     for (let ch = 1; ch < out!.length; ch++) out![ch]!.set(y);
+    // Node gc ops ran with this quantum's ops: send the freed ids back to the graph side.
+    if (c !== null && c.engine.collectedCount > 0) for (const g of c.engine.takeCollected()) this.post({ type: 'pruned', target: g.target, ids: g.ids });
     if (this.meterEvery > 0 && ++this.blocks >= this.meterEvery) {
       this.blocks = 0;
       this.postMeters();
