@@ -23,12 +23,13 @@
  *
  * Node GC: Elementary's runtime keeps every node it was ever sent until its `gc()` frees those no root
  * references, and the renderer must then forget them (`prune`) or a later render would reuse them.
- * `collectGarbage` emits a `gc` op per graph; the audio side runs the runtime's gc in order with the
- * other ops and answers with the freed ids, which go to `pruned`. Across threads that answer arrives
- * later, and meanwhile a render or ref update could name a node being freed, so until both graphs
- * have answered, renders, ref updates and VFS prunes are held (the values are kept) and replayed on
- * the answer. Every IR load or model change renders, so call it now and then (the web transport does
- * after renders; `RigController.collectGarbage` does the round trip at once).
+ * A model with other level metadata re-renders both graphs with new constants, i.e. new nodes (an IR
+ * load renders too, but only changes a keyed convolver's `path`: no new nodes). `collectGarbage` emits
+ * a `gc` op per graph; the audio side runs the runtime's gc in order with the other ops and answers
+ * with the freed ids, which go to `pruned`. Across threads that answer arrives later, and meanwhile a
+ * render or ref update could name a node being freed, so until a graph's answer is in, its renders,
+ * ref updates and VFS prunes are held (the values are kept) and replayed on the answer. Hosts call it
+ * every few renders (`renders`): the web transport through the worklet, `RigController` at once.
  */
 import { el, type NodeRepr_t } from '@elemaudio/core';
 import type { NamMetadata } from '../nam/index.ts';
