@@ -403,7 +403,8 @@ describe('Renderer → batches → ElementaryProcessor', () => {
 
 describe('ElementaryProcessor.process allocates nothing', () => {
   it('10,000 blocks of 128 through pre → JS → post (convolver, biquad, meter): no GC, flat heap', () => {
-    const out = execFileSync(process.execPath, ['--expose-gc', 'bin/run-ts.mjs', 'test/engine/elementary-alloc-probe.ts', '128', '10000'], { cwd: root, encoding: 'utf8' });
+    // --no-memory-reducer: see rig-engine.test.ts (a timer-driven GC is not an allocation).
+    const out = execFileSync(process.execPath, ['--expose-gc', '--no-memory-reducer', 'bin/run-ts.mjs', 'test/engine/elementary-alloc-probe.ts', '128', '10000'], { cwd: root, encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop()!) as { gcs: number; heapGrowth: number; blocks: number; finite: boolean; energy: number };
     expect(r.blocks).toBe(10000);
     expect(r.finite).toBe(true);
