@@ -170,7 +170,6 @@ describe('RigEngine with default knobs and no IR', () => {
 
   it('meters report the input and output levels when polled', () => {
     const c = controller();
-    // The runtime's event queue holds 32 entries; poll within 31 blocks or the readings are lost.
     run(c, noise(BLOCK * 20, 2));
     const meters = c.engine.pollMeters();
     expect(meters.in!.max).toBeGreaterThan(0.2);
@@ -178,6 +177,23 @@ describe('RigEngine with default knobs and no IR', () => {
     expect(meters.in!.min).toBeLessThan(-0.2);
     expect(meters.out!.max).toBeGreaterThan(0);
     expect(c.engine.pollMeters()).toEqual({});
+  });
+
+  it('meters catch a peak in any block between two polls, however many blocks (32 included) went by', () => {
+    for (const blocks of [13, 32, 40]) {
+      const c = controller({ params: { 'gate.enabled': 0 } });
+      run(c, new Float32Array(Math.ceil(SETTLE / BLOCK) * BLOCK)); // smoothers settle
+      c.engine.pollMeters();
+      const x = new Float32Array(BLOCK * blocks);
+      x[BLOCK * 3 + 17] = 0.8; // one sample, early on; every later block is silent
+      const y = run(c, x);
+      const m = c.engine.pollMeters();
+      expect(m.in!.max).toBeCloseTo(0.8, 6); // default input gain 0 dB
+      expect(m.in!.min).toBe(0);
+      const outPeak = y.reduce((p, v) => Math.max(p, Math.abs(v)), 0);
+      expect(outPeak).toBeGreaterThan(1e-3);
+      expect(Math.max(Math.abs(m.out!.min), Math.abs(m.out!.max))).toBe(outPeak);
+    }
   });
 });
 

@@ -17,11 +17,13 @@
  *
  * `process` allocates nothing in steady state (test/engine/rig-alloc-probe.ts). Applying queued
  * operations and `pollMeters` do allocate (on the native side or for the events), so meters are read
- * only when asked.
+ * only when asked. The meters' ranges are gathered over every block here (`PeakTracker`): the graphs'
+ * `el.meter` nodes report only their latest block.
  */
 import type { ElementaryInstructionBatch, ElementaryModule } from './elementary-runtime.ts';
-import { ElementaryProcessor, isMeterEvent } from './elementary-processor.ts';
+import { ElementaryProcessor } from './elementary-processor.ts';
 import type { ModelStage } from './model-stage.ts';
+import { PeakTracker } from './peak-tracker.ts';
 
 export type GraphTarget = 'pre' | 'post';
 
@@ -88,6 +90,8 @@ export class RigEngine {
   /** Sidechain delay lines (one ring per sidechain), sized for `maxDelay` samples. */
   private readonly delayLines: Float32Array[];
   private delayWrite = 0;
+  private readonly inPeaks = new PeakTracker();
+  private readonly outPeaks = new PeakTracker();
   private readonly maxDelay: number;
 
   constructor(options: RigEngineOptions) {
@@ -234,6 +238,7 @@ export class RigEngine {
     this.pre.process(inArr, this.preOut, n);
 
     const modelIn = this.preOut[0]!;
+    this.inPeaks.add(modelIn, n); // meter 'in': after the input gain
     const modelOut = this.modelOut;
     const stage = this.stage;
     if (stage === null) {
@@ -280,22 +285,24 @@ export class RigEngine {
     const outArr = this.outArr;
     outArr[0] = output;
     this.post.process(this.postIn, outArr, n);
+    this.outPeaks.add(output, n);
     inArr[0] = this.modelOut; // drop references to the caller's arrays
     outArr[0] = this.modelOut;
   }
 
   /**
-   * The latest `in`/`out` meter readings since the last poll. Allocates: call it off the hot path.
-   * Poll every 1–31 blocks, never after a multiple of 32: the runtime's meter ring then looks empty
-   * and the reading is lost (`meterPollBlocks`, meter-poll.ts).
+   * The `in` (after the input gain) and `out` meters: the lowest and highest sample of every block
+   * since the last poll (a field is absent when no block ran). Also drains both runtimes' event queues.
+   * Allocates: call it off the hot path.
    */
   pollMeters(): MeterReadings {
+    this.pre.pollEvents();
+    this.post.pollEvents();
     const out: MeterReadings = {};
-    for (const e of [...this.pre.pollEvents(), ...this.post.pollEvents()]) {
-      if (!isMeterEvent(e)) continue;
-      const source = e.event.source;
-      if (source === 'in' || source === 'out') out[source] = { min: e.event.min, max: e.event.max };
-    }
+    const inRange = this.inPeaks.take();
+    const outRange = this.outPeaks.take();
+    if (inRange) out.in = inRange;
+    if (outRange) out.out = outRange;
     return out;
   }
 

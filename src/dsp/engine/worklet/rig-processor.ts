@@ -26,7 +26,6 @@ import glue from 'virtual:nam-rig/elementary-glue';
 import { createElementaryModule } from '../elementary-runtime.ts';
 import { RigAudio } from '../rig-audio.ts';
 import { sidechainIds } from '../rig-graphs.ts';
-import { isMeterEvent } from '../elementary-processor.ts';
 import { meterPollBlocks } from '../meter-poll.ts';
 import { RIG_BLOCK_SIZE, RIG_PROCESSOR_NAME, type FromProcessor, type RigProcessorOptions, type ToProcessor } from './protocol.ts';
 import { BYPASS_FADE_S, crossfadeToDry } from './bypass-crossfade.ts';
@@ -161,16 +160,14 @@ class RigProcessor extends AudioWorkletProcessor {
     return true;
   }
 
-  /** Peaks since the previous post: the graphs' meter events when the rig runs, else the JS peaks. */
+  /** Peaks since the previous post: the engine's meters when the rig runs, else the JS peaks of the dry signal. */
   private postMeters(): void {
     const c = this.controller;
     if (c !== null) {
-      // Always drain the runtimes' queues (they hold 32 events); use them only when not bypassed.
-      for (const e of [...c.engine.pre.pollEvents(), ...c.engine.post.pollEvents()]) {
-        if (this.bypass || !isMeterEvent(e)) continue;
-        const peak = Math.max(Math.abs(e.event.min), Math.abs(e.event.max));
-        if (e.event.source === 'in') this.inPeak = Math.max(this.inPeak, peak);
-        else if (e.event.source === 'out') this.outPeak = Math.max(this.outPeak, peak);
+      const m = c.engine.pollMeters(); // every block since the last post (and drains the runtimes' queues)
+      if (!this.bypass) {
+        if (m.in) this.inPeak = Math.max(this.inPeak, Math.abs(m.in.min), Math.abs(m.in.max));
+        if (m.out) this.outPeak = Math.max(this.outPeak, Math.abs(m.out.min), Math.abs(m.out.max));
       }
     }
     this.post({ type: 'meters', in: this.inPeak, out: this.outPeak });
