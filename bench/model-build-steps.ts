@@ -7,6 +7,7 @@
  * Not a test (the bounds are asserted structurally in test/engine/model-build-job.test.ts): it prints,
  * per model, the step count and the slowest step of each phase, for the first build in a fresh
  * process (cold JIT, what a worklet's first swap sees) and over later builds (median, p95, max).
+ * `--warm-up` runs the host's start-up warm-up first (what the worklet does before its first quantum).
  * Like the web app, the arena is sized first (`measureArenaBytes`: on the main thread there, timed
  * here as "main thread"), so the job starts at its memory step.
  */
@@ -14,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseNam, createNamModel, type NamFile } from '../src/dsp/nam/index.ts';
 import { measureArenaBytes, ModelBuildJob, type BuildPhase } from '../src/dsp/nam/model-build-job.ts';
+import { warmUpModelCode } from '../src/dsp/nam/warm-up-models.ts';
 
 const QUANTUM_MS = (128 / 48000) * 1000;
 const REF = resolve(import.meta.dirname, '../../shared/fixtures/reference');
@@ -59,6 +61,12 @@ const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 const q = (xs: number[], p: number): number => sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const all = (m: Map<BuildPhase, number[]>): number[] => [...m.values()].flat();
 
+// --warm-up: first run the warm-up a real-time host runs at start (RigAudio.warmUp), as the worklet does.
+if (process.argv.includes('--warm-up')) {
+  const t = performance.now();
+  warmUpModelCode({ maxBlockSize: 128 });
+  console.log(`warm-up (tiny LSTM, ConvNet, Linear built and run): ${(performance.now() - t).toFixed(1)} ms`);
+}
 console.log(`quantum: ${QUANTUM_MS.toFixed(2)} ms (128 samples at 48 kHz); times in ms; machine shared, so wall maxima include preemption\n`);
 for (const [name, path] of MODELS) {
   const file = parseNam(readFileSync(path, 'utf8'));

@@ -17,6 +17,7 @@
  */
 import { parseNam, type KernelChoice, type NamFile, type NamModel } from '../nam/index.ts';
 import { ModelBuildJob } from '../nam/model-build-job.ts';
+import { warmUpModelCode } from '../nam/warm-up-models.ts';
 import type { ElementaryModule } from './elementary-runtime.ts';
 import { ModelStage } from './model-stage.ts';
 import { RigEngine } from './rig-engine.ts';
@@ -107,6 +108,16 @@ export class RigAudio {
     const model = this.newJob(file).runToEnd();
     this.install(model);
     return model;
+  }
+
+  /**
+   * Builds (stepped, as `beginModel` does) and runs a tiny model of each architecture that prewarms by
+   * running samples (`warmUpModels`), then drops them: the first real load of such a model then runs
+   * compiled code between quanta. Call it once at start, before audio runs (a few ms). Touches neither
+   * the engine nor the playing model.
+   */
+  warmUp(): void {
+    warmUpModelCode({ maxBlockSize: this.engine.maxBlockSize, fastTanh: this.fastTanh, prewarm: this.prewarm, kernels: this.kernels });
   }
 
   /**

@@ -70,6 +70,7 @@ class RigProcessor extends AudioWorkletProcessor {
     try {
       this.controller = new RigAudio({ sampleRate, maxBlockSize: RIG_BLOCK_SIZE, sidechains: sidechainIds().length, kernels: o.kernels ?? 'auto', module });
       this.controller.apply(o.ops ?? []);
+      this.controller.warmUp(); // before any quantum: the first stepped LSTM/ConvNet load runs compiled code
     } catch (e) {
       this.controller = null;
       this.post({ type: 'error', id: null, source: 'engine', message: message(e) });
