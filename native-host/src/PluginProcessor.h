@@ -1,0 +1,98 @@
+// The nam-rig plugin: the same JS/WASM rig engine as the web app, in two embedded V8 isolates.
+//
+//   host params / UI bridge / state ──► GraphEngine (graph isolate, message thread) ──op groups──►
+//   audio thread: mono input (stereo summed) ──► AudioEngine (audio isolate) ──► every output channel
+//
+// Host integration: every rig knob is an automatable parameter (generated from the rig registry at
+// build time: params.json); the state is a preset with the model and IR embedded; bypass is the host's
+// bypass parameter, crossfaded like the web app; latency is reported (0 unless the model runs at another
+// rate); blocks of any size are split into the engine's block size. Parameter changes reach the graph
+// isolate synchronously on the message thread, or within one timer tick (30 Hz) when the host sets them
+// from another thread.
+#pragma once
+
+#include "BridgeEndpoint.h"
+#include "engine/AudioEngine.h"
+#include "engine/GraphEngine.h"
+
+#include <juce_audio_processors/juce_audio_processors.h>
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace namrig {
+
+class PluginProcessor : public juce::AudioProcessor,
+                        public BridgeEndpoint,
+                        private juce::AudioProcessorParameter::Listener,
+                        private juce::Timer {
+public:
+    PluginProcessor();
+    ~PluginProcessor() override;
+
+    void prepareToPlay(double sampleRate, int samplesPerBlock) override;
+    void releaseResources() override;
+    bool isBusesLayoutSupported(const BusesLayout& layouts) const override;
+    void processBlock(juce::AudioBuffer<float>&, juce::MidiBuffer&) override;
+    using AudioProcessor::processBlock;
+
+    juce::AudioProcessorEditor* createEditor() override;
+    bool hasEditor() const override { return true; }
+
+    const juce::String getName() const override { return JucePlugin_Name; }
+    bool acceptsMidi() const override { return false; }
+    bool producesMidi() const override { return false; }
+    bool isMidiEffect() const override { return false; }
+    double getTailLengthSeconds() const override { return 0.2; }
+
+    int getNumPrograms() override { return 1; }
+    int getCurrentProgram() override { return 0; }
+    void setCurrentProgram(int) override {}
+    const juce::String getProgramName(int) override { return {}; }
+    void changeProgramName(int, const juce::String&) override {}
+
+    void getStateInformation(juce::MemoryBlock& destData) override;
+    void setStateInformation(const void* data, int sizeInBytes) override;
+
+    juce::AudioProcessorParameter* getBypassParameter() const override { return bypass_; }
+
+    // BridgeEndpoint (message thread).
+    void handleUiMessage(const juce::String& json) override;
+    juce::StringArray takeMessagesForUi() override;
+
+    // The error that stopped the engine from starting ("" when it runs).
+    juce::String engineError() const { return engineError_; }
+
+private:
+    struct RigParam {
+        juce::RangedAudioParameter* param;
+        std::string id;
+        float synced; // the value the graph isolate last saw (in the parameter's units)
+    };
+
+    void parameterValueChanged(int index, float newValue) override;
+    void parameterGestureChanged(int, bool) override {}
+    void timerCallback() override;
+    void syncParamsFromHost();
+    void flushGraph();
+    void pushUi(const juce::String& json);
+    void pushError(const juce::String& source, const juce::String& message);
+    void startEngine(double sampleRate, int engineBlock);
+
+    std::vector<RigParam> params_;
+    juce::AudioParameterBool* bypass_ = nullptr;
+    bool bypassSynced_ = false;
+    std::unique_ptr<GraphEngine> graph_;
+    std::unique_ptr<AudioEngine> engine_;
+    juce::String engineError_;
+    std::vector<float> mono_, out_;
+    std::atomic<float> inPeak_{ 0.0f }, outPeak_{ 0.0f };
+    std::atomic<bool> paramsDirty_{ false };
+    bool applyingHostChanges_ = false;
+    juce::CriticalSection uiLock_;
+    juce::StringArray uiQueue_;
+
+    JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(PluginProcessor)
+};
+
+} // namespace namrig

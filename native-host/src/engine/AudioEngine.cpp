@@ -1,0 +1,190 @@
+// See AudioEngine.h.
+#include "AudioEngine.h"
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+namespace namrig {
+
+namespace {
+float* backingStoreOf(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Local<v8::Object> owner, const char* name)
+{
+    auto v = owner->Get(ctx, v8::String::NewFromUtf8(isolate, name).ToLocalChecked()).ToLocalChecked();
+    if (!v->IsFloat32Array()) throw std::runtime_error(std::string("the audio engine's ") + name + " is not a Float32Array");
+    auto array = v.As<v8::Float32Array>();
+    auto* base = static_cast<char*>(array->Buffer()->GetBackingStore()->Data());
+    return reinterpret_cast<float*>(base + array->ByteOffset());
+}
+} // namespace
+
+// Keeps the audio thread out of the isolate for its lifetime (message thread side of the handshake).
+struct AudioEngine::Exclusive {
+    explicit Exclusive(AudioEngine& e) : engine(e)
+    {
+        engine.exclusive_.store(true, std::memory_order_seq_cst);
+        // At most one block: process() checks the flag right after announcing itself.
+        while (engine.inProcess_.load(std::memory_order_seq_cst)) std::this_thread::yield();
+    }
+    ~Exclusive() { engine.exclusive_.store(false, std::memory_order_seq_cst); }
+    AudioEngine& engine;
+};
+
+AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBlockSize)
+    : sampleRate_(sampleRate), maxBlockSize_(maxBlockSize), js_(bundle, "nam-rig-audio.js")
+{
+    JsIsolate::Scope scope(js_);
+    auto* isolate = js_.isolate();
+    v8::Local<v8::Value> args[] = { v8::Number::New(isolate, sampleRate), v8::Integer::New(isolate, maxBlockSize) };
+    auto engine = js_.call(js_.global("namRigAudio"), "create", 2, args);
+    if (!engine->IsObject()) throw std::runtime_error("namRigAudio.create did not return an engine");
+    auto obj = engine.As<v8::Object>();
+    engine_.Reset(isolate, obj);
+    processFn_.Reset(isolate, js_.method(obj, "process"));
+    applyFn_.Reset(isolate, js_.method(obj, "apply"));
+    inData_ = backingStoreOf(isolate, scope.context, obj, "input");
+    outData_ = backingStoreOf(isolate, scope.context, obj, "output");
+}
+
+AudioEngine::~AudioEngine()
+{
+    {
+        Exclusive ex(*this);
+        JsIsolate::Scope scope(js_);
+        engine_.Reset();
+        processFn_.Reset();
+        applyFn_.Reset();
+        while (auto* g = toAudio_.pop()) delete g;
+    }
+    while (auto* g = applied_.pop()) delete g;
+}
+
+bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexcept
+{
+    inProcess_.store(true, std::memory_order_seq_cst);
+    if (exclusive_.load(std::memory_order_seq_cst) || failed_.load(std::memory_order_relaxed) || n < 1 || n > maxBlockSize_) {
+        inProcess_.store(false, std::memory_order_seq_cst);
+        return false;
+    }
+    bool ok = true;
+    {
+        JsIsolate::Scope scope(js_);
+        if (toAudio_.size() > 0) drainQueue();
+        std::memcpy(inData_, in, sizeof(float) * static_cast<size_t>(n));
+        auto* isolate = js_.isolate();
+        v8::TryCatch tc(isolate);
+        v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, n), v8::Boolean::New(isolate, bypass) };
+        if (processFn_.Get(isolate)->Call(scope.context, engine_.Get(isolate), 2, args).IsEmpty()) {
+            failed_.store(true);
+            reportAudioError(js_.describe(tc).c_str());
+            ok = false;
+        } else {
+            std::memcpy(out, outData_, sizeof(float) * static_cast<size_t>(n));
+        }
+    }
+    inProcess_.store(false, std::memory_order_seq_cst);
+    return ok;
+}
+
+void AudioEngine::applyGroup(WireOps& ops)
+{
+    auto* isolate = js_.isolate();
+    auto ctx = js_.context();
+    auto resources = v8::Array::New(isolate, static_cast<int>(ops.resources.size()));
+    for (size_t i = 0; i < ops.resources.size(); ++i) {
+        const auto& r = ops.resources[i];
+        auto buffer = v8::ArrayBuffer::New(isolate, r.size() * sizeof(float));
+        if (!r.empty()) std::memcpy(buffer->GetBackingStore()->Data(), r.data(), r.size() * sizeof(float));
+        resources->Set(ctx, static_cast<uint32_t>(i), v8::Float32Array::New(buffer, 0, r.size())).Check();
+    }
+    v8::Local<v8::Value> args[] = { js_.str(ops.text), resources };
+    v8::TryCatch tc(isolate);
+    if (applyFn_.Get(isolate)->Call(ctx, engine_.Get(isolate), 2, args).IsEmpty()) throw std::runtime_error(js_.describe(tc));
+}
+
+void AudioEngine::drainQueue()
+{
+    while (auto* group = toAudio_.pop()) {
+        try {
+            applyGroup(*group);
+        } catch (const std::exception& e) {
+            reportAudioError(e.what());
+        }
+        applied_.push(group); // never full: at most queueCapacity groups are outstanding (push)
+    }
+}
+
+std::string AudioEngine::push(std::unique_ptr<WireOps> ops)
+{
+    collectGarbage();
+    if (!ops->heavy && outstanding_ < queueCapacity && toAudio_.push(ops.get())) {
+        ops.release();
+        ++outstanding_;
+        return {};
+    }
+    Exclusive ex(*this);
+    JsIsolate::Scope scope(js_);
+    drainQueue(); // keep the order: everything queued before this group first
+    try {
+        applyGroup(*ops);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return {};
+}
+
+void AudioEngine::collectGarbage()
+{
+    while (auto* g = applied_.pop()) {
+        delete g;
+        --outstanding_;
+    }
+}
+
+void AudioEngine::warmUp()
+{
+    std::vector<float> silence(static_cast<size_t>(maxBlockSize_), 0.0f), out(silence.size());
+    auto run = [&](int blocks) {
+        for (int i = 0; i < blocks; ++i) process(silence.data(), out.data(), maxBlockSize_, false);
+    };
+    run(3000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    run(200);
+    Exclusive ex(*this);
+    JsIsolate::Scope scope(js_);
+    js_.isolate()->LowMemoryNotification();
+}
+
+double AudioEngine::latencySamples()
+{
+    Exclusive ex(*this);
+    JsIsolate::Scope scope(js_);
+    auto v = js_.call(engine_.Get(js_.isolate()), "latencySamples", 0, nullptr);
+    return v->NumberValue(scope.context).FromMaybe(0.0);
+}
+
+std::string AudioEngine::kernels()
+{
+    Exclusive ex(*this);
+    JsIsolate::Scope scope(js_);
+    return js_.toStdString(js_.call(engine_.Get(js_.isolate()), "kernels", 0, nullptr));
+}
+
+void AudioEngine::reportAudioError(const char* text) noexcept
+{
+    if (audioErrorSet_.load(std::memory_order_acquire)) return; // the first one is kept until taken
+    std::strncpy(audioError_, text, sizeof(audioError_) - 1);
+    audioError_[sizeof(audioError_) - 1] = '\0';
+    audioErrorSet_.store(true, std::memory_order_release);
+}
+
+std::string AudioEngine::takeAudioError()
+{
+    if (!audioErrorSet_.load(std::memory_order_acquire)) return {};
+    std::string s(audioError_);
+    audioErrorSet_.store(false, std::memory_order_release);
+    return s;
+}
+
+} // namespace namrig

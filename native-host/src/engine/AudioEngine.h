@@ -1,0 +1,82 @@
+// The audio isolate: the rig's audio side (src/dsp/engine/native/native-rig-audio.ts) in its own V8
+// isolate, driven block by block from the host's audio thread.
+//
+// Real-time rules (measured; native-host/README.md):
+// - per block: one HandleScope, the block memcpy'd into the engine's JS-owned Float32Arrays (their
+//   backing stores are cached once), one call to process(n, bypass); nothing allocated in steady state;
+// - op groups from the graph isolate arrive through a lock-free SPSC queue and are applied between
+//   blocks by the audio thread (light ones: graph property updates);
+// - heavy groups (a model build, an IR) are applied by the message thread while the audio thread is
+//   kept out of the isolate by an atomic handshake: the audio thread never waits on a lock; for those few
+//   milliseconds its blocks come out silent (or dry when bypassed) — process() returns false;
+// - applied groups go back to the message thread through a second queue to be freed there.
+#pragma once
+
+#include "JsIsolate.h"
+#include "SpscQueue.h"
+#include "WireOps.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace namrig {
+
+class AudioEngine {
+public:
+    // Builds the isolate, evaluates the audio bundle and creates the engine for this rate and block size.
+    // Throws std::runtime_error when V8 or the bundle fails.
+    AudioEngine(const std::string& bundle, double sampleRate, int maxBlockSize);
+    ~AudioEngine();
+
+    int maxBlockSize() const { return maxBlockSize_; }
+    double sampleRate() const { return sampleRate_; }
+
+    // ---- audio thread ----
+    // Renders n (1..maxBlockSize) samples of mono `in` into `out`. False when the engine is unavailable
+    // (a heavy group is being applied, or the engine failed): `out` is untouched then.
+    bool process(const float* in, float* out, int n, bool bypass) noexcept;
+
+    // ---- message thread ----
+    // Hands over one op group (light: queued for the audio thread; heavy: applied now, exclusively).
+    // Returns an error text ("" when fine); a failed group leaves the engine playing what it had.
+    std::string push(std::unique_ptr<WireOps> ops);
+    // Runs silent blocks, lets V8's background compilers finish, runs more, then collects garbage, so
+    // real time starts with compiled code and a clean heap. Call before the first real block.
+    void warmUp();
+    double latencySamples();
+    std::string kernels();
+    // The last error the audio thread met (applying a light group, or a JS exception in process), once.
+    std::string takeAudioError();
+    // Frees applied groups (call from time to time on the message thread).
+    void collectGarbage();
+
+private:
+    struct Exclusive;
+    void applyGroup(WireOps& ops); // inside a JsIsolate::Scope; throws std::runtime_error
+    void drainQueue(); // by the consumer of toAudio_ of the moment (audio thread, or exclusive holder)
+    void reportAudioError(const char* text) noexcept;
+
+    const double sampleRate_;
+    const int maxBlockSize_;
+    JsIsolate js_;
+    v8::Global<v8::Object> engine_;
+    v8::Global<v8::Function> processFn_;
+    v8::Global<v8::Function> applyFn_;
+    float* inData_ = nullptr;
+    float* outData_ = nullptr;
+
+    static constexpr int queueCapacity = 256;
+    SpscQueue<WireOps> toAudio_{ queueCapacity };
+    SpscQueue<WireOps> applied_{ queueCapacity };
+    int outstanding_ = 0; // groups pushed and not yet freed (message thread)
+
+    std::atomic<bool> exclusive_{ false };
+    std::atomic<bool> inProcess_{ false };
+    std::atomic<bool> failed_{ false };
+
+    char audioError_[512] = {};
+    std::atomic<bool> audioErrorSet_{ false };
+};
+
+} // namespace namrig

@@ -1,0 +1,61 @@
+// One V8 isolate with one context, running one of the engine's bundled scripts (build/engine/*.js),
+// plus the process-wide V8 set-up they share. Used by AudioEngine (the audio isolate) and GraphEngine
+// (the graph isolate).
+//
+// V8 is initialised once per process with the flags the audio side needs (measured, see
+// native-host/README.md): every wasm function compiled optimised at load (no Liftoff, no tier-up on the
+// audio thread) and no memory reducer. The platform and flags are per process; a shipped plugin would
+// rather link V8 statically with hidden symbols (native-host/README.md).
+//
+// Every entry into the isolate goes through a v8::Locker (uncontended in normal use: each isolate has
+// one thread using it at a time; the Locker lets the host change that thread, which hosts do).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <v8.h>
+
+namespace namrig {
+
+class JsIsolate {
+public:
+    // Creates the isolate and context and runs `script` (named `name` in stack traces).
+    // Throws std::runtime_error with V8's message when the script fails.
+    JsIsolate(const std::string& script, const std::string& name);
+    ~JsIsolate();
+
+    JsIsolate(const JsIsolate&) = delete;
+    JsIsolate& operator=(const JsIsolate&) = delete;
+
+    v8::Isolate* isolate() const { return isolate_; }
+    v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+
+    // Everything needed to call into the isolate from the current thread.
+    struct Scope {
+        explicit Scope(JsIsolate& js);
+        v8::Locker locker;
+        v8::Isolate::Scope isolateScope;
+        v8::HandleScope handles;
+        v8::Local<v8::Context> context;
+        v8::Context::Scope contextScope;
+    };
+
+    // Helpers (call inside a Scope).
+    v8::Local<v8::String> str(const std::string& s) const;
+    std::string toStdString(v8::Local<v8::Value> v) const;
+    v8::Local<v8::Object> global(const char* name) const;
+    v8::Local<v8::Function> method(v8::Local<v8::Object> obj, const char* name) const;
+    // Calls obj.name(args...); throws std::runtime_error with the JS error's message and stack.
+    v8::Local<v8::Value> call(v8::Local<v8::Object> obj, const char* name, int argc, v8::Local<v8::Value>* argv) const;
+    std::string describe(const v8::TryCatch& tc) const;
+
+    // Starts the process-wide V8 once (idempotent, thread-safe).
+    static void initialiseV8();
+
+private:
+    std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+    v8::Isolate* isolate_ = nullptr;
+    v8::Global<v8::Context> context_;
+};
+
+} // namespace namrig

@@ -1,0 +1,366 @@
+// Headless test host for the nam-rig VST3 (run by test/native/plugin.test.ts; no display needed).
+//
+// Loads the built .vst3 through JUCE's VST3 hosting, restores a preset as the plugin's state, sets
+// parameters through the host API, and renders a mono input (raw float32) after `preroll` samples of
+// silence, checking the output against a reference render (`nam-rig render` of the same preset):
+//   - per block size (--blocks), and with irregular block sizes (1 up to the prepared maximum of 1000, which
+//     the plugin splits into its engine's blocks of at most 512);
+//   - stereo input (the plugin sums it; each side gets half the signal);
+//   - a state save/restore round trip into a fresh instance (same output, same parameter values);
+//   - bypass (after the crossfade the output is the input);
+//   - latency reported at the model's rate (0) and at 44.1 kHz (resampling: > 0);
+//   - timing: the duration of every processBlock over --timing-seconds of audio, paced in real time on
+//     a thread with real-time priority when the system grants it, against the block's real-time budget.
+// Prints one JSON object on stdout; diagnostics go to stderr.
+#include <juce_audio_processors/juce_audio_processors.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+
+namespace {
+
+struct Options {
+    juce::File plugin, input, state, reference;
+    juce::StringPairArray params; // id → value text
+    double rate = 48000.0;
+    juce::Array<int> blocks{ 32, 128, 1024 };
+    int preroll = 24000;
+    double timingSeconds = 60.0;
+    int timingBlock = 128;
+};
+
+std::vector<float> readF32(const juce::File& f)
+{
+    juce::MemoryBlock mb;
+    if (!f.loadFileAsData(mb)) throw std::runtime_error(("cannot read " + f.getFullPathName()).toStdString());
+    std::vector<float> v(mb.getSize() / sizeof(float));
+    std::memcpy(v.data(), mb.getData(), v.size() * sizeof(float));
+    return v;
+}
+
+juce::MemoryBlock componentState(const juce::String& raw)
+{
+    // What JUCE's VST3 hosting expects: the component's state, base64, inside <VST3PluginState>.
+    juce::MemoryBlock data(raw.toRawUTF8(), raw.getNumBytesAsUTF8());
+    juce::XmlElement xml("VST3PluginState");
+    xml.createNewChildElement("IComponent")->addTextElement(data.toBase64Encoding());
+    juce::MemoryBlock out;
+    juce::AudioProcessor::copyXmlToBinary(xml, out);
+    return out;
+}
+
+juce::String rawComponentState(const juce::MemoryBlock& hostState)
+{
+    auto xml = juce::AudioProcessor::getXmlFromBinary(hostState.getData(), static_cast<int>(hostState.getSize()));
+    if (xml == nullptr) return {};
+    auto* comp = xml->getChildByName("IComponent");
+    if (comp == nullptr) return {};
+    juce::MemoryBlock mb;
+    mb.fromBase64Encoding(comp->getAllSubText());
+    return juce::String::fromUTF8(static_cast<const char*>(mb.getData()), static_cast<int>(mb.getSize()));
+}
+
+class Host {
+public:
+    explicit Host(const Options& o) : options(o)
+    {
+        formats.addFormat(new juce::VST3PluginFormat());
+        juce::OwnedArray<juce::PluginDescription> found;
+        formats.getFormat(0)->findAllTypesForFile(found, o.plugin.getFullPathName());
+        if (found.isEmpty()) throw std::runtime_error(("no VST3 plugin found in " + o.plugin.getFullPathName()).toStdString());
+        description = *found[0];
+    }
+
+    std::unique_ptr<juce::AudioPluginInstance> create(double rate, int block, bool stereoIn = false)
+    {
+        juce::String error;
+        auto p = formats.createPluginInstance(description, rate, block, error);
+        if (p == nullptr) throw std::runtime_error(("cannot instantiate the plugin: " + error).toStdString());
+        auto layout = p->getBusesLayout();
+        layout.inputBuses.getReference(0) = stereoIn ? juce::AudioChannelSet::stereo() : juce::AudioChannelSet::mono();
+        layout.outputBuses.getReference(0) = juce::AudioChannelSet::stereo();
+        if (!p->setBusesLayout(layout)) throw std::runtime_error("the plugin refused the bus layout");
+        p->setRateAndBufferSizeDetails(rate, block);
+        p->prepareToPlay(rate, block);
+        return p;
+    }
+
+    void setParams(juce::AudioPluginInstance& p) const
+    {
+        for (const auto& id : options.params.getAllKeys()) {
+            auto* param = find(p, id);
+            if (param == nullptr) throw std::runtime_error(("the plugin has no parameter " + id).toStdString());
+            param->setValueNotifyingHost(param->getValueForText(options.params[id]));
+        }
+    }
+
+    static juce::AudioProcessorParameter* find(juce::AudioPluginInstance& p, const juce::String& id)
+    {
+        // JUCE's VST3 wrapper numbers a parameter by the hash of its string id (masked to 31 bits).
+        const auto vstId = static_cast<juce::uint32>(id.hashCode()) & 0x7fffffffu;
+        for (auto* param : p.getParameters()) {
+            if (auto* h = dynamic_cast<juce::HostedAudioProcessorParameter*>(param)) {
+                if (static_cast<juce::uint32>(h->getParameterID().getLargeIntValue()) == vstId) return param;
+            }
+        }
+        return nullptr;
+    }
+
+    // Renders `preroll` zeros then `input`, in blocks of the given sizes (cycled); returns both channels.
+    static std::pair<std::vector<float>, std::vector<float>> render(juce::AudioPluginInstance& p, const std::vector<float>& input, int preroll,
+                                                                    const std::vector<int>& sizes, bool stereoIn)
+    {
+        const size_t total = static_cast<size_t>(preroll) + input.size();
+        std::vector<float> left(total), right(total);
+        juce::MidiBuffer midi;
+        size_t at = 0;
+        size_t k = 0;
+        while (at < total) {
+            const int n = static_cast<int>(std::min(static_cast<size_t>(sizes[k++ % sizes.size()]), total - at));
+            juce::AudioBuffer<float> buf(2, n);
+            for (int i = 0; i < n; ++i) {
+                const size_t s = at + static_cast<size_t>(i);
+                const float x = s < static_cast<size_t>(preroll) ? 0.0f : input[s - static_cast<size_t>(preroll)];
+                buf.setSample(0, i, stereoIn ? 0.5f * x : x);
+                buf.setSample(1, i, stereoIn ? 0.5f * x : 0.0f);
+            }
+            p.processBlock(buf, midi);
+            std::copy(buf.getReadPointer(0), buf.getReadPointer(0) + n, left.begin() + static_cast<long>(at));
+            std::copy(buf.getReadPointer(1), buf.getReadPointer(1) + n, right.begin() + static_cast<long>(at));
+            at += static_cast<size_t>(n);
+        }
+        left.erase(left.begin(), left.begin() + preroll);
+        right.erase(right.begin(), right.begin() + preroll);
+        return { left, right };
+    }
+
+    const Options& options;
+    juce::AudioPluginFormatManager formats;
+    juce::PluginDescription description;
+};
+
+double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.size() != b.size()) return INFINITY;
+    double m = 0;
+    for (size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(static_cast<double>(a[i]) - b[i]));
+    return m;
+}
+
+juce::var timing(Host& host, const std::vector<float>& input, const juce::MemoryBlock& state)
+{
+    const int block = host.options.timingBlock;
+    const double rate = host.options.rate;
+    auto p = host.create(rate, block);
+    p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+    host.setParams(*p);
+    const long blocks = static_cast<long>(std::ceil(host.options.timingSeconds * rate / block));
+    std::vector<double> us(static_cast<size_t>(blocks)), controlUs(static_cast<size_t>(blocks));
+    bool realtime = false;
+    // The control: a fixed pure C++ workload (≈ 200 µs) run right after each block, so machine-wide stalls
+    // (VM preemption) show up in it too and can be told apart from the plugin's own outliers.
+    volatile double sink = 0;
+    auto control = [&sink](int iterations) {
+        double acc = 1.0;
+        for (int i = 0; i < iterations; ++i) acc = acc * 1.0000001 + 1e-9;
+        sink = acc;
+    };
+    int controlIterations = 1000;
+    for (int k = 0; k < 20; ++k) {
+        const auto a = std::chrono::steady_clock::now();
+        control(controlIterations);
+        const double took = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - a).count();
+        controlIterations = std::max(1000, static_cast<int>(controlIterations * 200.0 / std::max(took, 1.0)));
+    }
+    std::thread t([&] {
+        sched_param sp{};
+        sp.sched_priority = 70;
+        realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+        juce::AudioBuffer<float> buf(2, block);
+        juce::MidiBuffer midi;
+        const auto period = std::chrono::duration<double>(block / rate);
+        const auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+        size_t pos = 0;
+        for (long b = 0; b < blocks; ++b) {
+            for (int i = 0; i < block; ++i) {
+                buf.setSample(0, i, input[pos]);
+                buf.setSample(1, i, 0.0f);
+                pos = (pos + 1) % input.size();
+            }
+            std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * b));
+            const auto t0 = std::chrono::steady_clock::now();
+            p->processBlock(buf, midi);
+            const auto t1 = std::chrono::steady_clock::now();
+            us[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(t1 - t0).count();
+            control(controlIterations);
+            controlUs[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t1).count();
+        }
+    });
+    t.join();
+    std::vector<double> sorted = us;
+    std::sort(sorted.begin(), sorted.end());
+    const double budget = 1e6 * block / rate;
+    auto* o = new juce::DynamicObject();
+    o->setProperty("block", block);
+    o->setProperty("rate", rate);
+    o->setProperty("seconds", static_cast<double>(blocks) * block / rate);
+    o->setProperty("blocks", static_cast<juce::int64>(blocks));
+    o->setProperty("budgetUs", budget);
+    o->setProperty("medianUs", sorted[sorted.size() / 2]);
+    o->setProperty("p99Us", sorted[static_cast<size_t>(0.99 * (sorted.size() - 1))]);
+    o->setProperty("p999Us", sorted[static_cast<size_t>(0.999 * (sorted.size() - 1))]);
+    o->setProperty("maxUs", sorted.back());
+    o->setProperty("overBudget", static_cast<int>(std::count_if(us.begin(), us.end(), [&](double v) { return v > budget; })));
+    o->setProperty("realtimePriority", realtime);
+    std::sort(controlUs.begin(), controlUs.end());
+    auto* c = new juce::DynamicObject();
+    c->setProperty("medianUs", controlUs[controlUs.size() / 2]);
+    c->setProperty("p999Us", controlUs[static_cast<size_t>(0.999 * (controlUs.size() - 1))]);
+    c->setProperty("maxUs", controlUs.back());
+    o->setProperty("control", juce::var(c));
+    return juce::var(o);
+}
+
+int run(const Options& o)
+{
+    Host host(o);
+    const auto input = readF32(o.input);
+    const auto reference = readF32(o.reference);
+    const auto preset = o.state.loadFileAsString();
+    const auto state = componentState(preset);
+    auto result = std::make_unique<juce::DynamicObject>();
+    result->setProperty("plugin", host.description.name);
+
+    // Output vs the reference, per block size.
+    juce::Array<juce::var> matches;
+    for (int block : o.blocks) {
+        std::cerr << "namrig-test-host: block " << block << "\n";
+        auto p = host.create(o.rate, block);
+        p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+        host.setParams(*p);
+        const auto [l, r] = Host::render(*p, input, o.preroll, { block }, false);
+        auto* m = new juce::DynamicObject();
+        m->setProperty("block", block);
+        m->setProperty("maxAbsError", maxAbsDiff(l, reference));
+        m->setProperty("channelsEqual", l == r);
+        m->setProperty("latency", p->getLatencySamples());
+        matches.add(juce::var(m));
+    }
+    result->setProperty("match", matches);
+
+    // Irregular block sizes up to the prepared maximum (1000: the plugin splits blocks above its engine's 512).
+    std::cerr << "namrig-test-host: irregular blocks\n";
+    {
+        auto p = host.create(o.rate, 1000);
+        p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+        host.setParams(*p);
+        const auto [l, r] = Host::render(*p, input, o.preroll, { 1000, 1, 77, 200, 3, 999, 128, 31, 513 }, false);
+        result->setProperty("irregularMaxAbsError", maxAbsDiff(l, reference));
+    }
+
+    // Stereo input, summed.
+    std::cerr << "namrig-test-host: stereo input\n";
+    {
+        auto p = host.create(o.rate, 128, true);
+        p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+        host.setParams(*p);
+        const auto [l, r] = Host::render(*p, input, o.preroll, { 128 }, true);
+        result->setProperty("stereoInMaxAbsError", maxAbsDiff(l, reference));
+    }
+
+    std::cerr << "namrig-test-host: state round trip\n";
+    // State round trip: save from one instance (after the host's parameter changes), restore into a fresh one.
+    {
+        auto a = host.create(o.rate, 128);
+        a->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+        host.setParams(*a);
+        juce::MemoryBlock saved;
+        a->getStateInformation(saved);
+        const auto raw = rawComponentState(saved);
+        auto b = host.create(o.rate, 128);
+        b->setStateInformation(saved.getData(), static_cast<int>(saved.getSize()));
+        bool paramsEqual = true;
+        for (int i = 0; i < a->getParameters().size(); ++i) {
+            paramsEqual = paramsEqual && a->getParameters()[i]->getValue() == b->getParameters()[i]->getValue();
+        }
+        const auto [l, r] = Host::render(*b, input, o.preroll, { 128 }, false);
+        auto* s = new juce::DynamicObject();
+        s->setProperty("bytes", static_cast<juce::int64>(raw.getNumBytesAsUTF8()));
+        s->setProperty("isPreset", raw.contains("\"nam-rig-preset\"") && raw.contains("\"embedded\""));
+        s->setProperty("paramsEqual", paramsEqual);
+        s->setProperty("restoredMaxAbsError", maxAbsDiff(l, reference));
+        result->setProperty("state", juce::var(s));
+    }
+
+    std::cerr << "namrig-test-host: bypass\n";
+    // Bypass: the host's bypass parameter; after the 10 ms crossfade the output is the dry input.
+    {
+        auto p = host.create(o.rate, 128);
+        p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+        auto* bypass = p->getBypassParameter();
+        result->setProperty("hasBypassParameter", bypass != nullptr);
+        if (bypass != nullptr) {
+            bypass->setValueNotifyingHost(1.0f);
+            const auto [l, r] = Host::render(*p, input, o.preroll, { 128 }, false);
+            result->setProperty("bypassMaxAbsError", maxAbsDiff(l, input));
+        }
+    }
+
+    std::cerr << "namrig-test-host: latency at 44.1 kHz\n";
+    // Latency: 0 at the model's rate, the resampler's delay at another rate.
+    {
+        auto p = host.create(44100.0, 128);
+        p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+        result->setProperty("latencyAt44100", p->getLatencySamples());
+        juce::Array<juce::var> ids;
+        for (auto* param : p->getParameters()) ids.add(param->getName(100));
+        result->setProperty("parameterNames", ids);
+    }
+
+    std::cerr << "namrig-test-host: timing\n";
+    if (o.timingSeconds > 0) result->setProperty("timing", timing(host, input, state));
+    std::cout << juce::JSON::toString(juce::var(result.release()), true) << std::endl;
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    juce::ScopedJuceInitialiser_GUI juce;
+    Options o;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const juce::String key(argv[i]), value(argv[i + 1]);
+        if (key == "--plugin") o.plugin = juce::File(value);
+        else if (key == "--input") o.input = juce::File(value);
+        else if (key == "--state") o.state = juce::File(value);
+        else if (key == "--reference") o.reference = juce::File(value);
+        else if (key == "--param") o.params.set(value.upToFirstOccurrenceOf("=", false, false), value.fromFirstOccurrenceOf("=", false, false));
+        else if (key == "--rate") o.rate = value.getDoubleValue();
+        else if (key == "--preroll") o.preroll = value.getIntValue();
+        else if (key == "--timing-seconds") o.timingSeconds = value.getDoubleValue();
+        else if (key == "--timing-block") o.timingBlock = value.getIntValue();
+        else if (key == "--blocks") {
+            o.blocks.clear();
+            for (const auto& b : juce::StringArray::fromTokens(value, ",", "")) o.blocks.add(b.getIntValue());
+        } else {
+            std::cerr << "namrig-test-host: unknown option " << key << "\n";
+            return 2;
+        }
+    }
+    if (!o.plugin.exists() || !o.input.existsAsFile() || !o.state.existsAsFile() || !o.reference.existsAsFile()) {
+        std::cerr << "usage: namrig-test-host --plugin P.vst3 --input in.f32 --state preset.json --reference ref.f32 [--param id=value]... "
+                     "[--rate 48000] [--blocks 32,128,1024] [--preroll 24000] [--timing-seconds 60] [--timing-block 128]\n";
+        return 2;
+    }
+    try {
+        return run(o);
+    } catch (const std::exception& e) {
+        std::cerr << "namrig-test-host: " << e.what() << "\n";
+        return 1;
+    }
+}

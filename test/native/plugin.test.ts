@@ -1,0 +1,144 @@
+/**
+ * The VST3 plugin in a headless JUCE host (native-host/test/TestHost.cpp), against `nam-rig render`:
+ * the same preset (standard WaveNet model from ../shared, a cab IR, non-default knobs) rendered by the
+ * CLI and by the plugin, whose state is that preset and one knob of which is then set through the host's
+ * parameter API (the CLI gets the same knob as a flag). Checks, from the host's JSON report:
+ * output equal within 1e-6 at blocks of 32, 128, 1024 and irregular sizes, stereo input summed, a
+ * state save/restore round trip, bypass, latency (0 at the model's rate, > 0 when resampling), the
+ * generated parameters, and per-block timing over 60 s of audio paced in real time at 128 / 48 kHz.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeWav, mixToMono } from '../../src/dsp/io/wav-read.ts';
+import { embedIr, embedModel, newPreset, presetToJson } from '../../src/preset/index.ts';
+import { paramIndex } from '../../src/dsp/rig/registry.ts';
+import { MODELS_DIR, SHARED } from '../helpers/fixtures.ts';
+import { ensureNativeBuild, ROOT, TEST_HOST, VST3_BUNDLE } from './native-build.ts';
+
+const build = ensureNativeBuild();
+const dir = mkdtempSync(join(tmpdir(), 'nam-rig-plugin-'));
+const DI = join(SHARED, 'di', 'jazz-hop-guitar.wav');
+/** The standard model (WaveNet, 13,802 weights) at 48 kHz. */
+const MODEL = join(MODELS_DIR, 'ampeg.nam');
+const IR = join(ROOT, 'presets', 'irs', 'nam-rig-4x12-v30.wav');
+const PRESET_PARAMS = { 'input.gain': 2, 'gate.threshold': -62, 'tone.bass': 6.5, 'tone.mid': 4, 'output.gain': -3 };
+/** Set through the host after the state is restored (values exact in float32, as host parameters are). */
+const HOST_PARAM = { id: 'tone.treble', value: 7.5 };
+const TIMING_SECONDS = 60;
+
+const writeF32 = (path: string, x: Float32Array): void => writeFileSync(path, new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+
+interface HostReport {
+  plugin: string;
+  match: { block: number; maxAbsError: number; channelsEqual: boolean; latency: number }[];
+  irregularMaxAbsError: number;
+  stereoInMaxAbsError: number;
+  state: { bytes: number; isPreset: boolean; paramsEqual: boolean; restoredMaxAbsError: number };
+  hasBypassParameter: boolean;
+  bypassMaxAbsError: number;
+  latencyAt44100: number;
+  parameterNames: string[];
+  timing: {
+    block: number;
+    rate: number;
+    seconds: number;
+    budgetUs: number;
+    medianUs: number;
+    p99Us: number;
+    p999Us: number;
+    maxUs: number;
+    overBudget: number;
+    realtimePriority: boolean;
+    /** A fixed ≈ 200 µs pure C++ workload timed right after each block: it shows the machine's own stalls. */
+    control: { medianUs: number; p999Us: number; maxUs: number };
+  };
+}
+
+let report: HostReport;
+
+describe.skipIf(build.skipReason !== undefined)(`native plugin in a headless host${build.skipReason ? ` (skipped: ${build.skipReason})` : ''}`, () => {
+  beforeAll(async () => {
+    const modelText = readFileSync(MODEL, 'utf8');
+    const preset = newPreset({
+      name: 'plugin test',
+      model: { embedded: await embedModel(modelText, 'ampeg.nam') },
+      ir: { embedded: await embedIr(new Uint8Array(readFileSync(IR)), 'nam-rig-4x12-v30.wav') },
+      params: PRESET_PARAMS,
+    });
+    const presetPath = join(dir, 'preset.json');
+    writeFileSync(presetPath, presetToJson(preset));
+    const input = mixToMono(decodeWav(new Uint8Array(readFileSync(DI))).channels);
+    writeF32(join(dir, 'input.f32'), input);
+
+    const refWav = join(dir, 'ref.wav');
+    const cli = spawnSync(process.execPath, [join(ROOT, 'bin/nam-rig.mjs'), 'render', DI, refWav, '--preset', presetPath, `--${HOST_PARAM.id}=${HOST_PARAM.value}`], { cwd: ROOT, encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    writeF32(join(dir, 'ref.f32'), decodeWav(new Uint8Array(readFileSync(refWav))).channels[0]!);
+
+    const host = spawnSync(
+      TEST_HOST,
+      ['--plugin', VST3_BUNDLE, '--input', join(dir, 'input.f32'), '--state', presetPath, '--reference', join(dir, 'ref.f32'), '--param', `${HOST_PARAM.id}=${HOST_PARAM.value}`, '--rate', '48000', '--blocks', '32,128,1024', '--preroll', '24000', '--timing-seconds', String(TIMING_SECONDS), '--timing-block', '128'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 16 << 20 },
+    );
+    expect(host.status, `test host failed: ${host.stderr.slice(-3000)}`).toBe(0);
+    report = JSON.parse(host.stdout) as HostReport;
+    writeFileSync(join(dir, 'report.json'), host.stdout);
+    console.log(`plugin test host report (${dir}/report.json): match ${report.match.map((m) => `${m.block}:${m.maxAbsError.toExponential(2)}`).join(' ')}; timing ${JSON.stringify(report.timing)}`);
+  }, 20 * 60_000);
+
+  it('renders what `nam-rig render` renders for the same preset, within 1e-6, at blocks of 32, 128 and 1024', () => {
+    expect(report.match.map((m) => m.block)).toEqual([32, 128, 1024]);
+    for (const m of report.match) {
+      expect(m.maxAbsError, `block ${m.block}`).toBeLessThan(1e-6);
+      expect(m.channelsEqual, `block ${m.block}: both output channels carry the mono rig`).toBe(true);
+      expect(m.latency, 'no latency at the model rate').toBe(0);
+    }
+  });
+
+  it('splits and joins irregular host blocks (1 sample up to more than the prepared maximum) without changing the output', () => {
+    expect(report.irregularMaxAbsError).toBeLessThan(1e-6);
+  });
+
+  it('sums a stereo input', () => {
+    expect(report.stereoInMaxAbsError).toBeLessThan(1e-6);
+  });
+
+  it('saves its state as a self-contained preset that restores the same sound and parameters in a fresh instance', () => {
+    expect(report.state.isPreset).toBe(true);
+    expect(report.state.paramsEqual).toBe(true);
+    expect(report.state.restoredMaxAbsError).toBeLessThan(1e-6);
+  });
+
+  it('has a host bypass parameter that crossfades to the dry input', () => {
+    expect(report.hasBypassParameter).toBe(true);
+    expect(report.bypassMaxAbsError).toBeLessThan(1e-6);
+  });
+
+  it('reports the resampler latency when the host rate differs from the model rate', () => {
+    expect(report.latencyAt44100).toBeGreaterThan(0);
+    expect(report.latencyAt44100).toBeLessThan(256);
+  });
+
+  it('exposes every rig knob of the registry as a host parameter, plus bypass', () => {
+    expect(report.parameterNames.length).toBe(paramIndex().length + 1);
+    expect(report.parameterNames).toContain('Bypass');
+    expect(report.parameterNames).toContain('Tone stack Bass');
+  });
+
+  it(`processes 128-sample blocks at 48 kHz within the real-time budget over ${TIMING_SECONDS} s of audio (median, p99.9; worst block under twice the budget)`, () => {
+    const t = report.timing;
+    expect(t.seconds).toBeGreaterThanOrEqual(TIMING_SECONDS);
+    expect(t.budgetUs).toBeCloseTo((1e6 * 128) / 48000, 3);
+    expect(t.medianUs).toBeLessThan(t.budgetUs / 4);
+    expect(t.p999Us).toBeLessThan(t.budgetUs);
+    // Measured here: single blocks of ≈ 3.8 ms (1 in 10–20 thousand) while the pure C++ control workload
+    // stayed under 1 ms, so they are the engine's, not the VM's: the one-block budget (2.67 ms) is NOT met
+    // yet for the worst block (native-host/README.md, "Timing"). This bound still catches compilation or
+    // a full GC on the audio thread (3–10 ms and more).
+    if (t.maxUs > t.budgetUs) console.warn(`timing: worst block ${t.maxUs.toFixed(0)} µs over the ${t.budgetUs.toFixed(0)} µs budget (${t.overBudget} of ${Math.round((t.seconds * t.rate) / t.block)} blocks; control max ${t.control.maxUs.toFixed(0)} µs)`);
+    expect(t.maxUs).toBeLessThan(2 * t.budgetUs);
+  });
+});
