@@ -14,6 +14,13 @@ export class SimdConvKernel implements ConvRunner {
   private readonly tiles: number;
   private readonly inPer: number;
   private readonly outPer: number;
+  // The shape's numbers as own fields: shapes come from differently built objects, so reading them
+  // through `shape` on every call is a megamorphic property load on the audio path.
+  private readonly K: number;
+  private readonly dilation: number;
+  private readonly groups: number;
+  /** Byte address of each group's packed weights. */
+  private readonly packedAt: Int32Array;
 
   constructor(
     readonly shape: ConvShape,
@@ -22,6 +29,9 @@ export class SimdConvKernel implements ConvRunner {
     private readonly k: SimdKernels,
   ) {
     const { inChannels, outChannels, kernelSize: K, groups, bias } = shape;
+    this.K = K;
+    this.dilation = shape.dilation;
+    this.groups = groups;
     this.inPer = inChannels / groups;
     this.outPer = outChannels / groups;
     this.tiles = Math.ceil(this.outPer / 4);
@@ -43,12 +53,15 @@ export class SimdConvKernel implements ConvRunner {
       });
       this.packed.push(dst);
     }
+    this.packedAt = Int32Array.from(this.packed, (p) => p.byteOffset);
   }
 
   run(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, n: number, accumulate: boolean): void {
-    const { kernelSize: K, dilation, groups } = this.shape;
+    const K = this.K;
+    const dilation = this.dilation;
+    const groups = this.groups;
     if (groups === 1) {
-      this.k.conv(ptr(src, srcOffset), srcStride, ptr(dst, dstOffset), dstStride, this.packed[0]!.byteOffset, this.tiles, this.inPer, K, dilation, n, accumulate ? 1 : 0);
+      this.k.conv(ptr(src, srcOffset), srcStride, ptr(dst, dstOffset), dstStride, this.packedAt[0]!, this.tiles, this.inPer, K, dilation, n, accumulate ? 1 : 0);
       return;
     }
     // Grouped: a group's 4-channel tiles may spill past its own channels, so each group writes
@@ -56,7 +69,7 @@ export class SimdConvKernel implements ConvRunner {
     for (let g = 0; g < groups; g++) {
       const s = ptr(src, srcOffset + g * this.inPer * srcStride);
       const d = ptr(dst, dstOffset + g * this.outPer * dstStride);
-      this.k.conv(s, srcStride, d, dstStride, this.packed[g]!.byteOffset, this.tiles, this.inPer, K, dilation, n, accumulate ? 1 : 0);
+      this.k.conv(s, srcStride, d, dstStride, this.packedAt[g]!, this.tiles, this.inPer, K, dilation, n, accumulate ? 1 : 0);
     }
   }
 }
