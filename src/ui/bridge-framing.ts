@@ -1,5 +1,6 @@
 /**
- * How one UI → host message (a JSON text) becomes `bridge://` URLs, and back.
+ * How UI → host messages (JSON texts) become `bridge://` URLs, and back; and the turn-taking that keeps
+ * the two directions of the WebView bridge from colliding.
  *
  * The WebView's only JS → C++ path is a navigation the host intercepts (JUCE's `pageAboutToLoad`), so a
  * message travels as URLs of bounded length. The message's UTF-8 bytes are base64url-encoded (only
@@ -12,9 +13,20 @@
  * - `index` / `count`: this piece's position, 0 ≤ index < count.
  *
  * The reassembler concatenates a message's pieces in index order, decodes it, and releases messages in
- * `seq` order, holding a complete message back until all earlier ones are complete. The C++ reassembler
- * (native-host/src/editor/BridgeReassembler.h) implements the same rules and is tested against this
- * module's output (test/native/ui-smoke.test.ts).
+ * `seq` order, holding a complete message back until all earlier ones are complete. Pieces that arrive
+ * again (a resend) are ignored.
+ *
+ * Turns. The host's pushes (`javascript:` URLs, a main-frame load) cancel iframe navigations that are
+ * still in flight — measured on WebKitGTK 2.50: with pushes at 30 Hz, no page → host message got
+ * through. So the page and the host take turns. The page ends each batch of pieces with
+ *
+ *   bridge://t/<session>/<next seq>
+ *
+ * and sends nothing more until the host's next push hands the turn back with the number of messages
+ * it has received in order (`ack`); the host pushes only when it holds the turn. Anything not
+ * acknowledged is sent again (in the next batch, or after a timeout when the turn never comes back).
+ * The C++ reassembler (native-host/src/editor/BridgeReassembler.h) implements the same rules and is
+ * tested against this module's output (test/native/ui-smoke.test.ts).
  */
 import { BRIDGE_SCHEME } from './bridge-protocol.ts';
 
@@ -23,6 +35,9 @@ export const DEFAULT_MAX_URL_LENGTH = 32 * 1024;
 
 /** Longest message the reassembler accepts, in encoded characters (about 48 MiB of JSON). */
 export const MAX_ENCODED_MESSAGE_LENGTH = 64 * 1024 * 1024;
+
+/** Most pieces one message may have. */
+export const MAX_PIECES = 65536;
 
 /** How many messages may wait for an earlier one before the reassembler gives up on the gap. */
 export const MAX_WAITING_MESSAGES = 256;
@@ -73,11 +88,23 @@ export function chunkMessage(json: string, session: string, seq: number, maxUrlL
   if (room < 16) throw new Error(`bridge URL limit ${maxUrlLength} leaves no room for data`);
   const encoded = encodeBase64Url(json);
   const count = Math.max(1, Math.ceil(encoded.length / room));
+  if (count > MAX_PIECES) throw new Error(`bridge message of ${json.length} characters needs more than ${MAX_PIECES} URLs of ${maxUrlLength} characters`);
   const urls: string[] = [];
   for (let index = 0; index < count; index++) {
     urls.push(`${PREFIX}${session}/${seq}/${index}/${count}/${encoded.slice(index * room, (index + 1) * room)}`);
   }
   return urls;
+}
+
+/** The URL that ends a batch and hands the turn to the host; `nextSeq` = messages sent so far. */
+export function turnUrl(session: string, nextSeq: number): string {
+  return `${BRIDGE_SCHEME}://t/${session}/${nextSeq}`;
+}
+
+const TURN_PATTERN = /^bridge:\/\/t\/([a-z0-9]{1,32})\/(\d{1,10})$/;
+
+export function isTurnUrl(url: string): boolean {
+  return url.startsWith(`${BRIDGE_SCHEME}://t/`);
 }
 
 const PIECE_PATTERN = /^bridge:\/\/m\/([a-z0-9]{1,32})\/(\d{1,10})\/(\d{1,10})\/(\d{1,10})\/([A-Za-z0-9_-]*)$/;
@@ -103,8 +130,10 @@ interface Partial {
 
 /**
  * Collects pieces and releases whole messages in sequence order. `accept` returns the messages that
- * became deliverable (possibly none); it throws on a malformed URL, an inconsistent piece, or a message
- * that cannot be decoded (that message is dropped, later ones still arrive).
+ * became deliverable (possibly none; a piece that arrived before is ignored); it throws on a malformed
+ * URL, an inconsistent piece, or a message that cannot be decoded (that message is dropped, later ones
+ * still arrive). `acceptTurn` reads a turn URL and returns the acknowledgement to hand back: how many
+ * messages of that session have been released (or given up).
  */
 export class BridgeReassembler {
   private session = '';
@@ -115,14 +144,15 @@ export class BridgeReassembler {
   accept(url: string): string[] {
     const p = parsePiece(url);
     if (p.session !== this.session) this.reset(p.session);
-    if (p.seq < this.nextSeq) throw new Error(`bridge message ${p.seq} arrived again`);
+    if (p.seq < this.nextSeq || this.complete.has(p.seq)) return []; // a resend of what arrived
     let part = this.partial.get(p.seq);
     if (!part) {
+      if (p.count > MAX_PIECES) throw new Error(`bridge message ${p.seq} has more than ${MAX_PIECES} pieces`);
       part = { count: p.count, pieces: new Array<string | undefined>(p.count).fill(undefined), received: 0, length: 0 };
       this.partial.set(p.seq, part);
     }
     if (part.count !== p.count) throw new Error(`bridge message ${p.seq}: piece count changed from ${part.count} to ${p.count}`);
-    if (part.pieces[p.index] !== undefined) throw new Error(`bridge message ${p.seq}: piece ${p.index} arrived twice`);
+    if (part.pieces[p.index] !== undefined) return []; // a resend
     part.length += p.piece.length;
     if (part.length > MAX_ENCODED_MESSAGE_LENGTH) {
       this.partial.delete(p.seq);
@@ -138,11 +168,18 @@ export class BridgeReassembler {
         text = decodeBase64Url(part.pieces.join(''));
       } catch (e) {
         this.skip(p.seq);
-        throw e;
+        throw e instanceof TypeError ? new Error('bridge message is not valid UTF-8') : e;
       }
       this.complete.set(p.seq, text);
     }
     return this.release();
+  }
+
+  acceptTurn(url: string): number {
+    const m = TURN_PATTERN.exec(url);
+    if (!m) throw new Error(`not a bridge turn URL: ${url.slice(0, 60)}`);
+    if (m[1] !== this.session) this.reset(m[1] as string);
+    return this.nextSeq;
   }
 
   /** Messages waiting for an earlier one, and messages with pieces missing. */

@@ -3,12 +3,14 @@
  * WebView bridge instead of an AudioWorklet.
  *
  *   UI → host: each `UiToHost` message (bridge-protocol.ts) as JSON, cut into `bridge://` URLs
- *              (bridge-framing.ts) and navigated to by hidden iframes, which the host intercepts;
+ *              (bridge-framing.ts) and navigated to by hidden iframes, which the host intercepts; sent
+ *              in batches, taking turns with the host (bridge-outbox.ts);
  *   host → UI: the host evaluates `javascript:` URLs that call `window.__namRigBridge.receive(json)`
- *              with one `HostToUi` message each, dispatched here to the `on…` listeners.
+ *              with one `HostToUi` message each, dispatched here to the `on…` listeners, then
+ *              `window.__namRigBridge.turn(session, ack)`, which hands the turn back to the page.
  *
  * How URLs leave the page is injectable (`send`), so tests see exactly what the host would. On creation
- * the transport installs the global. When the UI first subscribes to any `on…` event (after the
+ * the transport installs the global. Nothing is sent before the UI listens. When the UI first subscribes to any `on…` event (after the
  * current task, so all of a component's subscriptions are in place), it drains the messages the host
  * pushed before the global existed (the host's push script parks them in `window.__namRigBridgeInbox`)
  * and says `hello`, to which the host answers with its whole state: nothing the host sends in answer
@@ -17,7 +19,8 @@
 import { z } from 'zod';
 import type { QualifiedId } from '../dsp/rig/manifest.ts';
 import { BRIDGE_GLOBAL, type HostToUi, type UiToHost } from './bridge-protocol.ts';
-import { chunkMessage, DEFAULT_MAX_URL_LENGTH, newSessionId } from './bridge-framing.ts';
+import { DEFAULT_MAX_URL_LENGTH, newSessionId } from './bridge-framing.ts';
+import { BridgeOutbox } from './bridge-outbox.ts';
 import { oneLine } from './messages.ts';
 import type { IrInfo, MeterReading, ModelInfo, RigTransport, TransportError, Unsubscribe } from './transport.ts';
 
@@ -27,6 +30,7 @@ export const BRIDGE_INBOX_GLOBAL = '__namRigBridgeInbox';
 /** What the host calls. */
 export interface BridgeGlobal {
   receive(json: string): void;
+  turn(session: string, ack: number): void;
 }
 
 export interface BridgeTransport extends RigTransport {
@@ -41,8 +45,12 @@ export interface BridgeTransport extends RigTransport {
 }
 
 export interface BridgeTransportOptions {
-  /** Delivers one `bridge://` URL to the host (default: `createIframeSender(document)`). */
+  /** Delivers one `bridge://` URL to the host (default: an iframe sender on `document`). */
   readonly send?: (url: string) => void;
+  /** Called when the host has taken everything sent so far (default: the iframe sender's). */
+  readonly settle?: () => void;
+  /** How long to wait for the host's turn before sending again, ms (default 1000). */
+  readonly retryMs?: number;
   /** The object the bridge global is installed on (default: `globalThis`); `null`: install none. */
   readonly scope?: Record<string, unknown> | null;
   /** Longest URL, in characters (default `DEFAULT_MAX_URL_LENGTH`). */
@@ -91,29 +99,46 @@ export function encodeFloat32Base64(samples: Float32Array): string {
   return btoa(binary);
 }
 
+export interface IframeSender {
+  readonly send: (url: string) => void;
+  /** Removes the frames sent so far (the host has decided on their navigations). */
+  readonly settle: () => void;
+}
+
 /**
  * Sends URLs by navigating hidden iframes, one per URL, appended in order (plain `location`
  * assignments in one tick coalesce into the last one; iframe navigations all reach the host, in
- * order). Each iframe is removed `lingerMs` after it was added; the host has decided on its navigation
- * long before. The frames have no `name` (JUCE only reports navigations of unnamed frames).
+ * order). The frames have no `name` (JUCE only reports navigations of unnamed frames).
  */
-export function createIframeSender(doc: Document, lingerMs = 5000): (url: string) => void {
-  return (url) => {
-    const frame = doc.createElement('iframe');
-    frame.style.display = 'none';
-    frame.setAttribute('aria-hidden', 'true');
-    frame.src = url;
-    (doc.body ?? doc.documentElement).appendChild(frame);
-    setTimeout(() => frame.remove(), lingerMs);
+export function createIframeSender(doc: Document): IframeSender {
+  let frames: HTMLIFrameElement[] = [];
+  return {
+    send(url) {
+      const frame = doc.createElement('iframe');
+      frame.style.display = 'none';
+      frame.setAttribute('aria-hidden', 'true');
+      frame.src = url;
+      (doc.body ?? doc.documentElement).appendChild(frame);
+      frames.push(frame);
+    },
+    settle() {
+      for (const f of frames) f.remove();
+      frames = [];
+    },
   };
 }
 
 export function createBridgeTransport(options: BridgeTransportOptions = {}): BridgeTransport {
-  const send = options.send ?? createIframeSender(document);
+  const iframes = options.send ? null : createIframeSender(document);
   const scope = options.scope === undefined ? (globalThis as unknown as Record<string, unknown>) : options.scope;
-  const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
   const session = options.session ?? newSessionId();
-  let seq = 0;
+  const outbox = new BridgeOutbox({
+    send: options.send ?? (iframes as IframeSender).send,
+    settle: options.settle ?? iframes?.settle,
+    session,
+    maxUrlLength: options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
+    ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
+  });
 
   let connected = false;
   const connectSoon = (): void => {
@@ -126,6 +151,7 @@ export function createBridgeTransport(options: BridgeTransportOptions = {}): Bri
         inbox.forEach((json) => receive(String(json)));
       }
       post({ type: 'hello' });
+      outbox.start();
     });
   };
   const channel = <A extends unknown[]>() => {
@@ -148,9 +174,7 @@ export function createBridgeTransport(options: BridgeTransportOptions = {}): Bri
   const params = channel<[QualifiedId, number]>();
   const bypasses = channel<[boolean]>();
 
-  const post = (message: UiToHost): void => {
-    for (const url of chunkMessage(JSON.stringify(message), session, seq++, maxUrlLength)) send(url);
-  };
+  const post = (message: UiToHost): void => outbox.post(JSON.stringify(message));
 
   const dispatch = (m: HostToUi): void => {
     switch (m.type) {
@@ -186,7 +210,7 @@ export function createBridgeTransport(options: BridgeTransportOptions = {}): Bri
     dispatch(checked.data);
   };
 
-  const global: BridgeGlobal = { receive };
+  const global: BridgeGlobal = { receive, turn: (s, ack) => outbox.turn(String(s), Number(ack)) };
   if (scope) scope[BRIDGE_GLOBAL] = global;
 
   const transport: BridgeTransport = {
@@ -202,6 +226,7 @@ export function createBridgeTransport(options: BridgeTransportOptions = {}): Bri
     onBypass: bypasses.add,
     receive,
     dispose() {
+      outbox.stop();
       if (scope && scope[BRIDGE_GLOBAL] === global) delete scope[BRIDGE_GLOBAL];
     },
   };

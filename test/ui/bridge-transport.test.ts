@@ -1,7 +1,8 @@
 /**
  * The plugin's WebView bridge, JS side: framing (bridge-framing.ts: chunking a message into bounded
- * `bridge://` URLs and reassembling them in sequence order) and the `BridgeTransport`
- * (bridge-transport.ts) with its URL sink injected, so the URLs are exactly what the host would get.
+ * `bridge://` URLs and reassembling them in sequence order), turn-taking with resends
+ * (bridge-outbox.ts), and the `BridgeTransport` (bridge-transport.ts) with its URL sink injected, so
+ * the URLs are exactly what the host would get.
  * The C++ reassembler and push-script encoder are checked against this module in
  * test/native/ui-smoke.test.ts; the real WebView round trip runs there too.
  */
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import { MODELS_DIR } from '../helpers/fixtures.ts';
 import { mulberry32 } from '../../src/dsp/synth/prng.ts';
 import { BRIDGE_GLOBAL, type HostToUi, type UiToHost } from '../../src/ui/bridge-protocol.ts';
-import { BridgeReassembler, chunkMessage, decodeBase64Url, encodeBase64Url, parsePiece } from '../../src/ui/bridge-framing.ts';
+import { BridgeReassembler, chunkMessage, decodeBase64Url, encodeBase64Url, isTurnUrl, parsePiece, turnUrl } from '../../src/ui/bridge-framing.ts';
+import { BridgeOutbox } from '../../src/ui/bridge-outbox.ts';
 import { BRIDGE_INBOX_GLOBAL, createBridgeTransport, encodeFloat32Base64 } from '../../src/ui/bridge-transport.ts';
 import type { IrInfo, MeterReading, ModelInfo, TransportError } from '../../src/ui/transport.ts';
 
@@ -87,7 +89,7 @@ describe('bridge framing', () => {
     expect(r.pending()).toBe(0);
   });
 
-  it('names what is wrong with a bad piece, and later messages still arrive', () => {
+  it('names what is wrong with a bad piece, ignores resent pieces, and later messages still arrive', () => {
     const r = new BridgeReassembler();
     expect(() => r.accept('bridge://m/s/0/3/3/AAAA')).toThrow(/out of range/);
     expect(() => r.accept('https://example.com/')).toThrow(/not a bridge message URL/);
@@ -95,13 +97,27 @@ describe('bridge framing', () => {
     const [p0, p1, p2] = chunkMessage('{"m":0}'.padEnd(300, ' '), 's', 0, 300);
     expect(p2).toBeUndefined();
     r.accept(p0 as string);
-    expect(() => r.accept(p0 as string)).toThrow(/arrived twice/);
+    expect(r.accept(p0 as string)).toEqual([]);
     expect(() => r.accept((p1 as string).replace(/\/1\/(\d+)\//, '/1/9/'))).toThrow(/piece count changed/);
     expect(r.accept(p1 as string)).toEqual(['{"m":0}'.padEnd(300, ' ')]);
     // An undecodable message (a lone trailing base64 char) is dropped; the next one is delivered.
     expect(() => r.accept('bridge://m/s/1/0/1/A')).toThrow(/base64url/);
     expect(r.accept(chunkMessage('{"m":2}', 's', 2)[0] as string)).toEqual(['{"m":2}']);
-    expect(() => r.accept(chunkMessage('{"m":2}', 's', 2)[0] as string)).toThrow(/arrived again/);
+    expect(r.accept(chunkMessage('{"m":2}', 's', 2)[0] as string)).toEqual([]);
+    expect(r.acceptTurn(turnUrl('s', 3))).toBe(3);
+    expect(() => r.acceptTurn('bridge://t/s/x')).toThrow(/not a bridge turn URL/);
+  });
+
+  it('a turn URL acknowledges the messages released in its session (a new session starts at 0)', () => {
+    const r = new BridgeReassembler();
+    const [a0, a1] = chunkMessage('{"a":1}'.padEnd(300, ' '), 's', 0, 300);
+    r.accept(a0 as string);
+    expect(r.acceptTurn(turnUrl('s', 1))).toBe(0);
+    r.accept(a1 as string);
+    expect(r.acceptTurn(turnUrl('s', 1))).toBe(1);
+    expect(r.acceptTurn(turnUrl('other', 5))).toBe(0);
+    expect(isTurnUrl(turnUrl('s', 1))).toBe(true);
+    expect(isTurnUrl(a0 as string)).toBe(false);
   });
 
   it('gives up on a gap that 256 later messages wait behind', () => {
@@ -122,48 +138,144 @@ describe('bridge framing', () => {
   });
 });
 
-/** A transport wired to a reassembler, as the host sees it. */
+/** A host: reassembles what it gets, remembers the pending turn; `drop` loses URLs on the way. */
+function fakeHost(drop: (url: string, n: number) => boolean = () => false) {
+  const reassembler = new BridgeReassembler();
+  const received: string[] = [];
+  const urls: string[] = [];
+  let ack: number | null = null;
+  return {
+    received,
+    urls,
+    send(url: string) {
+      urls.push(url);
+      if (drop(url, urls.length - 1)) return;
+      if (isTurnUrl(url)) ack = reassembler.acceptTurn(url);
+      else received.push(...reassembler.accept(url));
+    },
+    /** Takes the pending turn (null when the page has not handed one over). */
+    takeTurn(): number | null {
+      const a = ack;
+      ack = null;
+      return a;
+    },
+  };
+}
+
+describe('BridgeOutbox (turn-taking)', () => {
+  function timers() {
+    const pending = new Map<number, () => void>();
+    let id = 0;
+    return {
+      pending,
+      setTimer: (cb: () => void) => (pending.set(++id, cb), id),
+      clearTimer: (h: unknown) => void pending.delete(h as number),
+      fire() {
+        const all = [...pending.values()];
+        pending.clear();
+        all.forEach((cb) => cb());
+      },
+    };
+  }
+
+  it('ends each batch with a turn URL and sends nothing more until the host hands the turn back', () => {
+    const host = fakeHost();
+    const t = timers();
+    const box = new BridgeOutbox({ send: host.send, session: 's', setTimer: t.setTimer, clearTimer: t.clearTimer });
+    box.post('{"n":0}');
+    expect(host.urls).toEqual([]); // not started
+    box.start();
+    expect(host.urls.map((u) => (isTurnUrl(u) ? 'T' : 'M'))).toEqual(['M', 'T']);
+    box.post('{"n":1}');
+    box.post('{"n":2}');
+    expect(host.urls.length).toBe(2); // waiting for the turn
+    box.turn('s', host.takeTurn() as number);
+    expect(host.urls.slice(2).map((u) => (isTurnUrl(u) ? 'T' : 'M'))).toEqual(['M', 'M', 'T']);
+    box.turn('s', host.takeTurn() as number);
+    expect(host.urls.slice(5).map((u) => (isTurnUrl(u) ? 'T' : 'M'))).toEqual(['T']); // idle: a poll
+    expect(host.received).toEqual(['{"n":0}', '{"n":1}', '{"n":2}']);
+    expect(box.unacknowledged()).toBe(0);
+    box.turn('other', 0); // not ours: ignored
+    expect(host.urls.length).toBe(6);
+  });
+
+  it('sends again what the host did not acknowledge, and everything arrives once, in order', () => {
+    const random = mulberry32(3);
+    const host = fakeHost(() => random() < 0.3); // 30% of URLs lost, turns included
+    const t = timers();
+    const box = new BridgeOutbox({ send: host.send, session: 's', maxUrlLength: 200, setTimer: t.setTimer, clearTimer: t.clearTimer });
+    box.start();
+    const sent: string[] = [];
+    for (let round = 0; round < 400 && (sent.length < 40 || box.unacknowledged() > 0); round++) {
+      if (sent.length < 40) {
+        const json = JSON.stringify({ n: sent.length, pad: 'x'.repeat(Math.floor(random() * 300)) });
+        sent.push(json);
+        box.post(json);
+      }
+      const ack = host.takeTurn();
+      if (ack !== null) box.turn('s', ack);
+      else t.fire(); // the turn never came back: the retry timer
+    }
+    expect(host.received).toEqual(sent);
+    expect(box.unacknowledged()).toBe(0);
+  });
+
+  it('stop() ends the retries', () => {
+    const host = fakeHost();
+    const t = timers();
+    const box = new BridgeOutbox({ send: host.send, session: 's', setTimer: t.setTimer, clearTimer: t.clearTimer });
+    box.start();
+    expect(t.pending.size).toBe(1);
+    box.stop();
+    expect(t.pending.size).toBe(0);
+    box.post('{}');
+    expect(host.urls.length).toBe(1);
+  });
+});
+
+/** A transport wired to a fake host. */
 function harness(maxUrlLength?: number) {
   const scope: Record<string, unknown> = {};
-  const urls: string[] = [];
-  const reassembler = new BridgeReassembler();
-  const received: UiToHost[] = [];
+  const host = fakeHost();
   const t = createBridgeTransport({
     scope,
     session: 'test1',
-    send: (url) => {
-      urls.push(url);
-      for (const json of reassembler.accept(url)) received.push(JSON.parse(json) as UiToHost);
-    },
+    send: host.send,
+    settle: () => {},
     ...(maxUrlLength ? { maxUrlLength } : {}),
   });
-  return { t, scope, urls, received };
+  const global = () => scope[BRIDGE_GLOBAL] as { receive(json: string): void; turn(session: string, ack: number): void };
+  const received = () => host.received.map((j) => JSON.parse(j) as UiToHost);
+  return { t, scope, urls: host.urls, received, host, giveTurn: () => global().turn('test1', host.takeTurn() as number) };
 }
 
 const flush = () => new Promise<void>((r) => setTimeout(r, 0));
 
 describe('BridgeTransport', () => {
   it('says hello once the UI listens, then sends every command as UiToHost JSON in order', async () => {
-    const { t, received, urls } = harness(2048);
+    const { t, received, urls, giveTurn } = harness(2048);
     await flush();
-    expect(received).toEqual([]); // nobody listens yet: no hello
+    expect(urls).toEqual([]); // nobody listens yet: no hello
     t.onParam(() => {});
     t.onMeters(() => {});
     await flush();
-    expect(received).toEqual([{ type: 'hello' }]);
+    expect(received()).toEqual([{ type: 'hello' }]);
 
     const samples = new Float32Array([0, 1, -0.5, 1e-30, Math.fround(Math.PI), -3.4e38]);
     t.setParam('tone.bass', 6.5);
     t.loadModel(BIG_MODEL, 'deluxe');
     t.loadIr(samples, 44100, 'cab');
     t.setBypass(true);
+    expect(received().length).toBe(1); // the page waits for the host's turn
+    giveTurn();
     expect(urls.every((u) => u.length <= 2048)).toBe(true);
-    expect(received.map((m) => m.type)).toEqual(['hello', 'param', 'model', 'ir', 'bypass']);
-    expect(received[1]).toEqual({ type: 'param', id: 'tone.bass', value: 6.5 });
-    expect(received[2]).toEqual({ type: 'model', name: 'deluxe', text: BIG_MODEL });
-    expect(received[4]).toEqual({ type: 'bypass', on: true });
+    const got = received();
+    expect(got.map((m) => m.type)).toEqual(['hello', 'param', 'model', 'ir', 'bypass']);
+    expect(got[1]).toEqual({ type: 'param', id: 'tone.bass', value: 6.5 });
+    expect(got[2]).toEqual({ type: 'model', name: 'deluxe', text: BIG_MODEL });
+    expect(got[4]).toEqual({ type: 'bypass', on: true });
 
-    const ir = received[3] as Extract<UiToHost, { type: 'ir' }>;
+    const ir = got[3] as Extract<UiToHost, { type: 'ir' }>;
     expect(ir.name).toBe('cab');
     expect(ir.sampleRate).toBe(44100);
     const bytes = Buffer.from(ir.samples, 'base64');
@@ -230,7 +342,9 @@ describe('BridgeTransport', () => {
     await flush();
     expect(got).toEqual([true]);
     expect(scope[BRIDGE_INBOX_GLOBAL]).toBeUndefined();
-    expect(sent.length).toBe(1);
+    expect(sent.length).toBe(2);
     expect(decodeBase64Url(parsePiece(sent[0] as string).piece)).toBe('{"type":"hello"}');
+    expect(sent[1]).toBe(turnUrl('x', 1));
+    t.dispose();
   });
 });
