@@ -5,6 +5,7 @@
 #include <NamRigEngineData.h>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #if NAMRIG_WEB_EDITOR
 #include "editor/PluginEditor.h"
@@ -75,11 +76,13 @@ void PluginProcessor::startEngine(double sampleRate, int engineBlock)
         graph_->prepare(sampleRate);
         auto ops = graph_->takeOps();
         auto engine = std::make_unique<AudioEngine>(binaryText(NamRigEngineData::audio_js, NamRigEngineData::audio_jsSize), sampleRate, engineBlock);
+        std::unique_ptr<WireOps> initial;
         if (ops != nullptr) {
+            initial = std::make_unique<WireOps>(*ops);
             const auto error = engine->push(std::move(ops));
             if (!error.empty()) pushError("engine", error);
         }
-        engine->warmUp();
+        engine->warmUp(initial.get());
         setLatencySamples(static_cast<int>(std::lround(engine->latencySamples())));
         {
             const juce::ScopedLock sl(getCallbackLock());
@@ -229,7 +232,7 @@ void PluginProcessor::pushUi(const juce::String& json)
 
 void PluginProcessor::pushError(const juce::String& source, const juce::String& message)
 {
-    DBG("nam-rig " << source << " error: " << message);
+    std::fprintf(stderr, "[nam-rig] %s error: %s\n", source.toRawUTF8(), message.toRawUTF8());
     auto error = std::make_unique<juce::DynamicObject>();
     error->setProperty("source", source);
     error->setProperty("message", message.replaceCharacters("\r\n", "  ").trim());

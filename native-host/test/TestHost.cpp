@@ -201,6 +201,7 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
         }
     });
     t.join();
+    const auto worst = std::max_element(us.begin(), us.end()) - us.begin();
     std::vector<double> sorted = us;
     std::sort(sorted.begin(), sorted.end());
     const double budget = 1e6 * block / rate;
@@ -214,6 +215,10 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     o->setProperty("p99Us", sorted[static_cast<size_t>(0.99 * (sorted.size() - 1))]);
     o->setProperty("p999Us", sorted[static_cast<size_t>(0.999 * (sorted.size() - 1))]);
     o->setProperty("maxUs", sorted.back());
+    o->setProperty("maxAtBlock", static_cast<juce::int64>(worst));
+    // The first block is the first time this thread enters the plugin's isolate (V8's per-thread set-up).
+    o->setProperty("firstBlockUs", us.front());
+    o->setProperty("maxAfterFirstUs", us.size() > 1 ? *std::max_element(us.begin() + 1, us.end()) : 0.0);
     o->setProperty("overBudget", static_cast<int>(std::count_if(us.begin(), us.end(), [&](double v) { return v > budget; })));
     o->setProperty("realtimePriority", realtime);
     std::sort(controlUs.begin(), controlUs.end());

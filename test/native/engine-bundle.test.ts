@@ -100,6 +100,19 @@ describe('native engine bundles in bare V8 contexts', () => {
     expect(Math.max(...actual.map(Math.abs))).toBeGreaterThan(0.01);
   });
 
+  it('compiles real-signal paths on a scratch rig without changing what the engine renders (warmUpWithSignal)', () => {
+    const graph = graphApi.create(RATE);
+    graph.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));
+    graph.prepare(RATE);
+    const first = graph.takeOps()!;
+    const audio = audioApi.create(RATE, BLOCK);
+    audio.apply(first.text, first.resources.map((r) => Float32Array.from(r)));
+    audio.warmUpWithSignal(200, first.text, first.resources.map((r) => Float32Array.from(r)));
+    audio.warmUp(100);
+    const expected = renderOffline(parseNam(modelText), clip, RATE, { raw: false, fastTanh: false, prewarm: true, block: BLOCK }).output;
+    expect(maxAbsDiff(render(audio, clip), expected)).toBeLessThan(1e-6);
+  });
+
   it('saves a state that restores the same sound in a fresh pair of contexts, and answers hello with it', () => {
     const a = graphApi.create(RATE);
     a.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));

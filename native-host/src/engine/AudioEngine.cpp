@@ -1,7 +1,13 @@
 // See AudioEngine.h.
 #include "AudioEngine.h"
 
+#include <v8-profiler.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -47,11 +53,45 @@ AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBl
     outData_ = backingStoreOf(isolate, scope.context, obj, "output");
 }
 
+namespace {
+// Diagnostics (NAMRIG_HEAP_PROFILE=1): where the audio isolate allocates after warm-up, printed to stderr.
+void printAllocationProfile(v8::Isolate* isolate)
+{
+    auto* heap = isolate->GetHeapProfiler();
+    std::unique_ptr<v8::AllocationProfile> profile(heap->GetAllocationProfile());
+    heap->StopSamplingHeapProfiler();
+    if (!profile) return;
+    std::map<std::string, size_t> totals;
+    std::vector<std::string> stack;
+    auto walk = [&](auto&& self, v8::AllocationProfile::Node* node) -> void {
+        v8::String::Utf8Value name(isolate, node->name);
+        v8::String::Utf8Value script(isolate, node->script_name);
+        std::string frame = std::string(*name && **name ? *name : "(anon)") + " " + (*script ? *script : "") + ":" + std::to_string(node->line_number);
+        stack.push_back(frame);
+        size_t bytes = 0;
+        for (const auto& a : node->allocations) bytes += a.size * a.count;
+        if (bytes > 0) {
+            std::string key;
+            for (size_t i = stack.size(); i > 0 && stack.size() - i < 4; --i) key += (key.empty() ? "" : " <- ") + stack[i - 1];
+            totals[key] += bytes;
+        }
+        for (auto* child : node->children) self(self, child);
+        stack.pop_back();
+    };
+    walk(walk, profile->GetRootNode());
+    std::vector<std::pair<std::string, size_t>> sorted(totals.begin(), totals.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::fprintf(stderr, "[nam-rig] audio isolate allocations after warm-up (sampled):\n");
+    for (size_t i = 0; i < std::min<size_t>(15, sorted.size()); ++i) std::fprintf(stderr, "  %8zu B  %s\n", sorted[i].second, sorted[i].first.c_str());
+}
+} // namespace
+
 AudioEngine::~AudioEngine()
 {
     {
         Exclusive ex(*this);
         JsIsolate::Scope scope(js_);
+        if (std::getenv("NAMRIG_HEAP_PROFILE") != nullptr) printAllocationProfile(js_.isolate());
         engine_.Reset();
         processFn_.Reset();
         applyFn_.Reset();
@@ -142,18 +182,36 @@ void AudioEngine::collectGarbage()
     }
 }
 
-void AudioEngine::warmUp()
+void AudioEngine::warmUp(const WireOps* initial)
 {
     std::vector<float> silence(static_cast<size_t>(maxBlockSize_), 0.0f), out(silence.size());
     auto run = [&](int blocks) {
         for (int i = 0; i < blocks; ++i) process(silence.data(), out.data(), maxBlockSize_, false);
     };
+    if (initial != nullptr) {
+        // Real-signal paths first, on a scratch rig built from the same first op group, so real input
+        // finds them compiled (this engine's own state is untouched).
+        Exclusive ex(*this);
+        JsIsolate::Scope scope(js_);
+        auto* isolate = js_.isolate();
+        auto ctx = scope.context;
+        auto resources = v8::Array::New(isolate, static_cast<int>(initial->resources.size()));
+        for (size_t i = 0; i < initial->resources.size(); ++i) {
+            const auto& r = initial->resources[i];
+            auto buffer = v8::ArrayBuffer::New(isolate, r.size() * sizeof(float));
+            if (!r.empty()) std::memcpy(buffer->GetBackingStore()->Data(), r.data(), r.size() * sizeof(float));
+            resources->Set(ctx, static_cast<uint32_t>(i), v8::Float32Array::New(buffer, 0, r.size())).Check();
+        }
+        v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, 1500), js_.str(initial->text), resources };
+        js_.call(engine_.Get(isolate), "warmUpWithSignal", 3, args);
+    }
     run(3000);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     run(200);
     Exclusive ex(*this);
     JsIsolate::Scope scope(js_);
     js_.isolate()->LowMemoryNotification();
+    if (std::getenv("NAMRIG_HEAP_PROFILE") != nullptr) js_.isolate()->GetHeapProfiler()->StartSamplingHeapProfiler(128, 32);
 }
 
 double AudioEngine::latencySamples()

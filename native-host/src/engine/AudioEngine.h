@@ -41,9 +41,11 @@ public:
     // Hands over one op group (light: queued for the audio thread; heavy: applied now, exclusively).
     // Returns an error text ("" when fine); a failed group leaves the engine playing what it had.
     std::string push(std::unique_ptr<WireOps> ops);
-    // Runs silent blocks, lets V8's background compilers finish, runs more, then collects garbage, so
-    // real time starts with compiled code and a clean heap. Call before the first real block.
-    void warmUp();
+    // Runs a synthetic guitar signal through a scratch rig built from `initial` (this engine's first op
+    // group; null skips it), then silent blocks, lets V8's background compilers finish, runs more, then
+    // collects garbage, so real time starts with compiled code and a clean heap. Call before the first
+    // real block.
+    void warmUp(const WireOps* initial);
     double latencySamples();
     std::string kernels();
     // The last error the audio thread met (applying a light group, or a JS exception in process), once.

@@ -13,6 +13,7 @@ import type { ElementaryModule } from '../elementary-runtime.ts';
 import { RigAudio } from '../rig-audio.ts';
 import { sidechainIds } from '../rig-graphs.ts';
 import { BYPASS_FADE_S, crossfadeToDry } from '../worklet/bypass-crossfade.ts';
+import { synthesizeDiClip } from '../../synth/karplus-strong.ts';
 import { decodeOps } from './op-wire.ts';
 
 export class NativeRigAudio {
@@ -23,12 +24,14 @@ export class NativeRigAudio {
   /** The host reads each block's output from here. */
   readonly output: Float32Array;
   private readonly audio: RigAudio;
+  private readonly module: ElementaryModule;
   private mix = 1;
   private readonly mixStep: number;
 
   constructor(module: ElementaryModule, sampleRate: number, maxBlockSize: number) {
     this.sampleRate = sampleRate;
     this.maxBlockSize = maxBlockSize;
+    this.module = module;
     this.audio = new RigAudio({ sampleRate, maxBlockSize, sidechains: sidechainIds().length, module });
     this.input = new Float32Array(maxBlockSize);
     this.output = new Float32Array(maxBlockSize);
@@ -61,6 +64,31 @@ export class NativeRigAudio {
   /** Which kernels the playing model runs on (`simd`, `relaxed-simd`, `js`), or '' before one. */
   kernels(): string {
     return this.audio.model?.kernels ?? '';
+  }
+
+  /**
+   * Compiles the code paths real input takes (gate opening, the model's nonlinear range) before real time
+   * starts, without touching this engine's state: a scratch `RigAudio` on the same Elementary module gets
+   * the same op group as this engine got first (`text`, `resources`: graphs and model), plays `blocks`
+   * blocks of a synthetic guitar DI (Karplus-Strong plucks) and is disposed. V8's type feedback and
+   * optimised code are per function, so this engine then runs what the scratch one compiled.
+   * Allocates (a whole second rig): call it from the host's warm-up, never per block.
+   */
+  warmUpWithSignal(blocks: number, text: string, resources: readonly Float32Array[]): void {
+    const scratch = new RigAudio({ sampleRate: this.sampleRate, maxBlockSize: this.maxBlockSize, sidechains: sidechainIds().length, module: this.module });
+    for (const op of decodeOps(text, resources)) {
+      if (op.kind === 'model') scratch.setModel(op.text);
+      else scratch.apply([op]);
+    }
+    const clip = synthesizeDiClip({ sampleRate: this.sampleRate, seconds: 2, seed: 7 });
+    const n = this.maxBlockSize;
+    const x = new Float32Array(n);
+    const y = new Float32Array(n);
+    for (let b = 0, at = 0; b < blocks; b++) {
+      for (let i = 0; i < n; i++, at++) x[i] = clip[at % clip.length]!;
+      scratch.engine.process(x, y, n);
+    }
+    scratch.engine.dispose();
   }
 
   /** Runs `blocks` silent blocks (the host's warm-up, so code is compiled before real time starts). */
