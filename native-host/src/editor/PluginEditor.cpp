@@ -5,6 +5,7 @@
 #include "PluginUiPage.h"
 #include "WebKitAvailability.h"
 #include "WebViewChildGuard.h"
+#include "WebViewReaper.h"
 
 #include <vector>
 
@@ -24,18 +25,37 @@ bool isMeters(const juce::String& json) {
 class PluginEditor::Browser : public juce::WebBrowserComponent {
 public:
     explicit Browser(PluginEditor& ownerToUse)
-        : juce::WebBrowserComponent(Options {}.withKeepPageLoadedWhenBrowserIsHidden()), owner(ownerToUse) {}
+        : juce::WebBrowserComponent(Options {}.withKeepPageLoadedWhenBrowserIsHidden()), owner(&ownerToUse) {}
 
-    bool pageAboutToLoad(const juce::String& url) override { return owner.allowNavigation(url); }
-    void pageFinishedLoading(const juce::String& url) override { owner.pageFinished(url); }
+    // The editor is going away: react to nothing more, unload the page (its polling stops).
+    void detach() {
+        owner = nullptr;
+        goToURL("about:blank");
+    }
+
+    double msSinceLastCommand() const { return juce::Time::getMillisecondCounterHiRes() - lastCommandMs; }
+
+    bool pageAboutToLoad(const juce::String& url) override {
+        touch();
+        return owner != nullptr ? owner->allowNavigation(url) : url == "about:blank";
+    }
+    void pageFinishedLoading(const juce::String& url) override {
+        touch();
+        if (owner != nullptr) owner->pageFinished(url);
+    }
     bool pageLoadHadNetworkError(const juce::String& error) override {
-        owner.pageFailed(error);
+        touch();
+        if (owner != nullptr) owner->pageFailed(error);
         return false;
     }
-    void newWindowAttemptingToLoad(const juce::String&) override {}
+    void newWindowAttemptingToLoad(const juce::String&) override { touch(); }
+    void windowCloseRequest() override { touch(); }
 
 private:
-    PluginEditor& owner;
+    void touch() { lastCommandMs = juce::Time::getMillisecondCounterHiRes(); }
+
+    PluginEditor* owner;
+    double lastCommandMs = juce::Time::getMillisecondCounterHiRes();
 };
 
 PluginEditor::PluginEditor(juce::AudioProcessor& processorToEdit, BridgeEndpoint& endpointToUse)
@@ -68,7 +88,14 @@ PluginEditor::PluginEditor(juce::AudioProcessor& processorToEdit, BridgeEndpoint
 
 PluginEditor::~PluginEditor() {
     stopTimer();
-    browser.reset(); // quits the WebView helper process
+    if (browser != nullptr) {
+        // Not deleted here: see WebViewReaper.h (JUCE's destructor deadlocks if a command is in flight).
+        removeChildComponent(browser.get());
+        browser->setVisible(false);
+        browser->detach();
+        auto* raw = browser.get();
+        WebViewReaper::reap(std::unique_ptr<juce::WebBrowserComponent>(browser.release()), [raw] { return raw->msSinceLastCommand(); });
+    }
 }
 
 void PluginEditor::paint(juce::Graphics& g) {

@@ -30,7 +30,8 @@ function(namrig_add_editor shared_target)
         "${NAMRIG_EDITOR_DIR}/BridgeReassembler.cpp"
         "${NAMRIG_EDITOR_DIR}/BridgePushScript.cpp"
         "${NAMRIG_EDITOR_DIR}/WebKitAvailability.cpp"
-        "${NAMRIG_EDITOR_DIR}/WebViewChildGuard.cpp")
+        "${NAMRIG_EDITOR_DIR}/WebViewChildGuard.cpp"
+        "${NAMRIG_EDITOR_DIR}/WebViewReaper.cpp")
     target_include_directories(${shared_target} PRIVATE "${NAMRIG_EDITOR_DIR}")
 
     # The UI page.

@@ -88,7 +88,6 @@ juce::StringArray StandInProcessor::takeMessagesForUi() {
     const juce::ScopedLock sl(lock);
     auto out = forUi;
     forUi.clearQuick();
-    if (std::getenv("STANDIN_NO_METERS") != nullptr) return out;
     auto* meters = new juce::DynamicObject();
     meters->setProperty("type", "meters");
     meters->setProperty("in", 0.25);

@@ -1,11 +1,11 @@
 // The UI smoke-test host: loads a built .vst3 (the real plugin or the stand-in), opens its editor in a
 // window on the X display (Xvfb in the test) and checks the WebView bridge from the outside, through
 // the host's parameters only. Driven by test/native/ui-smoke.test.ts, which also writes the page
-// script (NAMRIG_EDITOR_TEST_SCRIPT) that sets "Tone stack Treble" to 8.25 once the page has loaded,
-// and sets "Tone stack Middle" to 7.5 when the host's "Tone stack Bass" reaches 3.25 in the page.
+// script (NAMRIG_EDITOR_TEST_SCRIPT) that sets "Tone stack Treble" to 8.2 once the page has loaded,
+// and sets "Tone stack Middle" to 7.6 when the host's "Tone stack Bass" reaches 3.4 in the page.
 //
 //   ui_smoke_host --plugin X.vst3 --mode roundtrip [--screenshot out.png] [--timeout s]
-//       UI -> host: waits for Treble = 8.25; host -> UI -> host: sets Bass = 3.25, waits for Middle = 7.5;
+//       UI -> host: waits for Treble = 8.2; host -> UI -> host: sets Bass = 3.4, waits for Middle = 7.6;
 //       screenshot; prints the state; closes the editor and checks that its helper processes are gone.
 //   ui_smoke_host --plugin X.vst3 --mode cycles [--cycles n]
 //       opens and closes the editor n times; each time the page must load and no process may remain.
@@ -193,7 +193,7 @@ int main(int argc, char* argv[]) {
     auto* mid = findParam(*plugin, "Tone stack Middle");
     auto* treble = findParam(*plugin, "Tone stack Treble");
     Session session { *plugin, nullptr };
-    const auto pageBridgeWorks = [&] { return near(toneValue(treble), 8.25); };
+    const auto pageBridgeWorks = [&] { return near(toneValue(treble), 8.2); };
 
     if (options.mode == "hold") {
         setTone(treble, 5.0);
@@ -232,14 +232,16 @@ int main(int argc, char* argv[]) {
     setTone(treble, 5.0);
     auto start = Clock::now();
     session.open();
-    if (!pumpUntil(pageBridgeWorks, options.timeout)) fail("UI -> host: Treble never reached 8.25 (page not loaded, or the bridge lost the message)");
+    if (!pumpUntil(pageBridgeWorks, options.timeout))
+        fail("UI -> host: Treble never reached 8.2 (page not loaded, or the bridge lost the message); it reads " + juce::String(toneValue(treble), 3)
+             + " (\"" + treble->getText(treble->getValue(), 32) + "\")");
     step("UI -> host: Treble = " + juce::String(toneValue(treble), 3) + " after "
          + juce::String(int(std::chrono::duration<double, std::milli>(Clock::now() - start).count())) + " ms");
 
     start = Clock::now();
-    setTone(bass, 3.25);
-    if (!pumpUntil([&] { return near(toneValue(mid), 7.5); }, 10)) fail("host -> UI -> host: Middle never reached 7.5 after Bass = 3.25");
-    step("host -> UI -> host: Bass = 3.25 -> page -> Middle = " + juce::String(toneValue(mid), 3) + " after "
+    setTone(bass, 3.4);
+    if (!pumpUntil([&] { return near(toneValue(mid), 7.6); }, 10)) fail("host -> UI -> host: Middle never reached 7.6 after Bass = 3.4");
+    step("host -> UI -> host: Bass = 3.4 -> page -> Middle = " + juce::String(toneValue(mid), 3) + " after "
          + juce::String(int(std::chrono::duration<double, std::milli>(Clock::now() - start).count())) + " ms");
 
     // Let the page render the pushed values (and any long message the script sent), then look.
