@@ -10,9 +10,11 @@ status=$?
 if [ -f "$report" ]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    // An unhandled error fails the run even when every test passed: count it as one failure.
-    const errors = r.success === false && r.numFailedTests === 0 ? 1 : 0;
-    const failed = r.numFailedTests + errors;
+    // A test file that fails outside its tests (a beforeAll, an import) counts as one failure; an
+    // unhandled error that fails the run when nothing else did counts as one too.
+    const fileErrors = r.testResults.filter((t) => t.status === "failed" && !t.assertionResults.some((a) => a.status === "failed")).length;
+    let failed = r.numFailedTests + fileErrors;
+    if (r.success === false && failed === 0) failed = 1;
     const skipped = r.numPendingTests + r.numTodoTests;
     console.log(`${r.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   ' "$report"
