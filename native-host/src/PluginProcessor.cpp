@@ -71,9 +71,10 @@ void PluginProcessor::prepareToPlay(double sampleRate, int samplesPerBlock)
 void PluginProcessor::startEngine(double sampleRate, int engineBlock)
 {
     if (graph_ == nullptr) return;
+    const juce::ScopedLock gl(graphLock_);
     try {
         syncParamsFromHost();
-        graph_->prepare(sampleRate);
+        graph_->prepare(sampleRate, engineBlock);
         auto ops = graph_->takeOps();
         auto engine = std::make_unique<AudioEngine>(binaryText(NamRigEngineData::audio_js, NamRigEngineData::audio_jsSize), sampleRate, engineBlock);
         std::unique_ptr<WireOps> initial;
@@ -112,7 +113,7 @@ void PluginProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
     }
     const bool bypass = bypass_->get();
     auto* engine = engine_.get();
-    float inPeak = 0.0f, outPeak = 0.0f;
+    float inPeak = 0.0f, outPeak = 0.0f; // only for blocks the engine did not render (it meters its own)
     float* mono = mono_.data();
     float* out = out_.data();
     for (int at = 0; at < total; at += maxBlock) {
@@ -131,10 +132,10 @@ void PluginProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
         if (!ok) {
             if (bypass) std::copy(mono, mono + n, out);
             else std::fill(out, out + n, 0.0f);
-        }
-        for (int i = 0; i < n; ++i) {
-            inPeak = std::max(inPeak, std::abs(mono[i]));
-            outPeak = std::max(outPeak, std::abs(out[i]));
+            for (int i = 0; i < n; ++i) {
+                inPeak = std::max(inPeak, std::abs(mono[i]));
+                outPeak = std::max(outPeak, std::abs(out[i]));
+            }
         }
         for (int c = 0; c < numOut; ++c) std::copy(out, out + n, buffer.getWritePointer(c, at));
     }
@@ -163,6 +164,7 @@ void PluginProcessor::syncParamsFromHost()
 {
     paramsDirty_.store(false);
     if (graph_ == nullptr) return;
+    const juce::ScopedLock gl(graphLock_);
     try {
         for (auto& p : params_) {
             const float v = p.param->convertFrom0to1(p.param->getValue());
@@ -185,13 +187,12 @@ void PluginProcessor::syncParamsFromHost()
 void PluginProcessor::flushGraph()
 {
     if (graph_ == nullptr) return;
+    const juce::ScopedLock gl(graphLock_);
     try {
         if (auto ops = graph_->takeOps()) {
-            const bool heavy = ops->heavy;
             if (engine_ != nullptr) {
                 const auto error = engine_->push(std::move(ops));
                 if (!error.empty()) pushError("engine", error);
-                if (heavy) setLatencySamples(static_cast<int>(std::lround(engine_->latencySamples())));
             }
         }
         const auto changes = graph_->takeHostChanges();
@@ -215,11 +216,27 @@ void PluginProcessor::flushGraph()
 
 void PluginProcessor::timerCallback()
 {
+    const juce::ScopedLock gl(graphLock_);
     if (paramsDirty_.load()) syncParamsFromHost();
     if (engine_ != nullptr) {
         engine_->collectGarbage();
         const auto error = engine_->takeAudioError();
         if (!error.empty()) pushError("engine", error);
+        // The audio engine's answers (model loaded/failed, node ids freed) to the graph isolate.
+        const auto events = engine_->takeEvents();
+        if (!events.empty() && graph_ != nullptr) {
+            for (const auto& e : events) {
+                try {
+                    // A model now playing may change the latency (it says so in its answer).
+                    const auto parsed = juce::JSON::parse(juce::String::fromUTF8(e.c_str()));
+                    if (parsed["type"].toString() == "loaded") setLatencySamples(static_cast<int>(std::lround(static_cast<double>(parsed["latency"]))));
+                    graph_->handleAudioEvent(e);
+                } catch (const std::exception& ex) {
+                    pushError("engine", ex.what());
+                }
+            }
+            flushGraph();
+        }
     }
 }
 
@@ -248,6 +265,7 @@ void PluginProcessor::handleUiMessage(const juce::String& json)
         pushError("engine", engineError_);
         return;
     }
+    const juce::ScopedLock gl(graphLock_);
     try {
         graph_->handleUiMessage(json.toStdString());
     } catch (const std::exception& e) {
@@ -263,7 +281,12 @@ juce::StringArray PluginProcessor::takeMessagesForUi()
         const juce::ScopedLock sl(uiLock_);
         out.swapWith(uiQueue_);
     }
-    const float in = inPeak_.exchange(0.0f), o = outPeak_.exchange(0.0f);
+    float in = inPeak_.exchange(0.0f), o = outPeak_.exchange(0.0f);
+    float engineIn = 0.0f, engineOut = 0.0f;
+    if (engine_ != nullptr && engine_->takeMeters(engineIn, engineOut)) {
+        in = std::max(in, engineIn);
+        o = std::max(o, engineOut);
+    }
     out.add("{\"type\":\"meters\",\"in\":" + juce::String(in, 6) + ",\"out\":" + juce::String(o, 6) + "}");
     return out;
 }
@@ -271,6 +294,7 @@ juce::StringArray PluginProcessor::takeMessagesForUi()
 void PluginProcessor::getStateInformation(juce::MemoryBlock& destData)
 {
     if (graph_ == nullptr) return;
+    const juce::ScopedLock gl(graphLock_);
     syncParamsFromHost();
     try {
         const auto json = graph_->getState();
@@ -283,6 +307,7 @@ void PluginProcessor::getStateInformation(juce::MemoryBlock& destData)
 void PluginProcessor::setStateInformation(const void* data, int sizeInBytes)
 {
     if (graph_ == nullptr || data == nullptr || sizeInBytes <= 0) return;
+    const juce::ScopedLock gl(graphLock_);
     try {
         graph_->setState(std::string(static_cast<const char*>(data), static_cast<size_t>(sizeInBytes)));
     } catch (const std::exception& e) {

@@ -90,6 +90,9 @@ private:
     std::atomic<bool> paramsDirty_{ false };
     bool applyingHostChanges_ = false;
     juce::CriticalSection uiLock_;
+    // Serialises the message-side users of graph_/engine_ (the host's message thread, and JUCE's own
+    // message thread that runs the timer when a Linux host has not attached its run loop).
+    juce::CriticalSection graphLock_;
     juce::StringArray uiQueue_;
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(PluginProcessor)

@@ -9,6 +9,9 @@
 //   - a state save/restore round trip into a fresh instance (same output, same parameter values);
 //   - bypass (after the crossfade the output is the input);
 //   - latency reported at the model's rate (0) and at 44.1 kHz (resampling: > 0);
+//   - a model swap while audio runs (--swap-from/--swap-to presets without an IR, --swap-reference the
+//     CLI render of the second): no block around the swap goes silent, the per-block time during the
+//     stepped build, and the output after the crossfade against the reference;
 //   - timing: the duration of every processBlock over --timing-seconds of audio, paced in real time on
 //     a thread with real-time priority when the system grants it, against the block's real-time budget.
 // Prints one JSON object on stdout; diagnostics go to stderr.
@@ -31,6 +34,7 @@ struct Options {
     int preroll = 24000;
     double timingSeconds = 60.0;
     int timingBlock = 128;
+    juce::File swapFrom, swapTo, swapReference;
 };
 
 std::vector<float> readF32(const juce::File& f)
@@ -230,6 +234,93 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     return juce::var(o);
 }
 
+// Renders preroll + input at blocks of 128 with preset `from`, restores preset `to` a third into the
+// input (on this thread, between blocks, as a host's message thread would), and reports the swap.
+juce::var modelSwap(Host& host, const std::vector<float>& input, const std::vector<float>& reference)
+{
+    const int block = 128;
+    const auto from = componentState(host.options.swapFrom.loadFileAsString());
+    const auto to = componentState(host.options.swapTo.loadFileAsString());
+    auto p = host.create(host.options.rate, block);
+    p->setStateInformation(from.getData(), static_cast<int>(from.getSize()));
+    const int preroll = host.options.preroll;
+    const size_t total = static_cast<size_t>(preroll) + input.size();
+    const long blocks = static_cast<long>((total + block - 1) / block);
+    const long swapBlock = (preroll + static_cast<long>(input.size()) / 3) / block;
+    std::vector<float> out(static_cast<size_t>(blocks) * block, 0.0f);
+    std::vector<double> us(static_cast<size_t>(blocks));
+    juce::AudioBuffer<float> buf(2, block);
+    juce::MidiBuffer midi;
+    double swapCallUs = 0;
+    // On this (the host's message) thread: restoring a hosted VST3's state from another thread would
+    // wait on this one.
+    for (long b = 0; b < blocks; ++b) {
+        for (int i = 0; i < block; ++i) {
+            const size_t s = static_cast<size_t>(b) * block + static_cast<size_t>(i);
+            const float x = s < static_cast<size_t>(preroll) || s >= total ? 0.0f : input[s - static_cast<size_t>(preroll)];
+            buf.setSample(0, i, x);
+            buf.setSample(1, i, 0.0f);
+        }
+        if (b == swapBlock) {
+            const auto a = std::chrono::steady_clock::now();
+            p->setStateInformation(to.getData(), static_cast<int>(to.getSize()));
+            swapCallUs = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - a).count();
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        p->processBlock(buf, midi);
+        us[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+        std::copy(buf.getReadPointer(0), buf.getReadPointer(0) + block, out.begin() + b * block);
+        // Pace lightly so JUCE's message thread (the plugin's timer) gets turns, as in a host.
+        if (b % 8 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    // Around the swap (from 10 blocks before to 400 after): silent blocks where the new model's render is
+    // not silent, and the quietest block's energy relative to that render's.
+    int silent = 0, overBudget = 0;
+    const double budget = 1e6 * block / host.options.rate;
+    double quietestRatio = INFINITY;
+    double windowMaxUs = 0, beforeMaxUs = 0;
+    for (long b = swapBlock - 10; b < std::min(blocks, swapBlock + 400); ++b) {
+        double e = 0, r = 0;
+        bool allZero = true;
+        for (int i = 0; i < block; ++i) {
+            const long s = b * block + i - preroll;
+            const float y = out[static_cast<size_t>(b * block + i)];
+            const float ref = s >= 0 && static_cast<size_t>(s) < reference.size() ? reference[static_cast<size_t>(s)] : 0.0f;
+            e += static_cast<double>(y) * y;
+            r += static_cast<double>(ref) * ref;
+            allZero = allZero && y == 0.0f;
+        }
+        if (allZero && r > 1e-10) ++silent;
+        if (r > 1e-6) quietestRatio = std::min(quietestRatio, e / r);
+        if (b >= swapBlock) windowMaxUs = std::max(windowMaxUs, us[static_cast<size_t>(b)]);
+        if (b >= swapBlock && us[static_cast<size_t>(b)] > budget) ++overBudget;
+    }
+    for (long b = swapBlock - 400; b < swapBlock; ++b) beforeMaxUs = std::max(beforeMaxUs, us[static_cast<size_t>(b)]);
+    // After the crossfade (from 1 s after the swap): the new model's render.
+    double tailError = 0;
+    const long tailFrom = (swapBlock * block - preroll) + static_cast<long>(host.options.rate);
+    for (size_t s = static_cast<size_t>(std::max(0L, tailFrom)); s < input.size() && s < reference.size(); ++s)
+        tailError = std::max(tailError, std::abs(static_cast<double>(out[s + static_cast<size_t>(preroll)]) - reference[s]));
+    std::vector<double> window(us.begin() + swapBlock, us.begin() + std::min(blocks, swapBlock + 400));
+    std::sort(window.begin(), window.end());
+    auto* o = new juce::DynamicObject();
+    o->setProperty("swapBlock", static_cast<juce::int64>(swapBlock));
+    o->setProperty("silentBlocks", silent);
+    o->setProperty("quietestEnergyRatio", quietestRatio);
+    o->setProperty("setStateUs", swapCallUs);
+    o->setProperty("maxBlockUsAfterSwap", windowMaxUs);
+    o->setProperty("overBudgetAfterSwap", overBudget); // of the 400 blocks from the swap
+    o->setProperty("medianBlockUsAfterSwap", window.empty() ? 0.0 : window[window.size() / 2]);
+    o->setProperty("maxBlockUsBeforeSwap", beforeMaxUs);
+    // The first 16 blocks after the swap (the stepped build runs in them), µs.
+    juce::Array<juce::var> first;
+    for (long b = swapBlock; b < std::min(blocks, swapBlock + 16); ++b) first.add(us[static_cast<size_t>(b)]);
+    o->setProperty("blockUsFromSwap", first);
+    o->setProperty("tailFromSample", static_cast<juce::int64>(tailFrom));
+    o->setProperty("tailMaxAbsError", tailError);
+    return juce::var(o);
+}
+
 int run(const Options& o)
 {
     Host host(o);
@@ -326,6 +417,11 @@ int run(const Options& o)
         result->setProperty("parameterNames", ids);
     }
 
+    if (o.swapFrom.existsAsFile() && o.swapTo.existsAsFile() && o.swapReference.existsAsFile()) {
+        std::cerr << "namrig-test-host: model swap\n";
+        result->setProperty("modelSwap", modelSwap(host, input, readF32(o.swapReference)));
+    }
+
     std::cerr << "namrig-test-host: timing\n";
     if (o.timingSeconds > 0) result->setProperty("timing", timing(host, input, state));
     std::cout << juce::JSON::toString(juce::var(result.release()), true) << std::endl;
@@ -349,6 +445,9 @@ int main(int argc, char** argv)
         else if (key == "--preroll") o.preroll = value.getIntValue();
         else if (key == "--timing-seconds") o.timingSeconds = value.getDoubleValue();
         else if (key == "--timing-block") o.timingBlock = value.getIntValue();
+        else if (key == "--swap-from") o.swapFrom = juce::File(value);
+        else if (key == "--swap-to") o.swapTo = juce::File(value);
+        else if (key == "--swap-reference") o.swapReference = juce::File(value);
         else if (key == "--blocks") {
             o.blocks.clear();
             for (const auto& b : juce::StringArray::fromTokens(value, ",", "")) o.blocks.add(b.getIntValue());

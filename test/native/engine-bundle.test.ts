@@ -4,6 +4,9 @@
  * graph bundle's op groups, moved as text + Float32Arrays, drive the audio bundle, whose output must
  * equal the CLI's offline render (`renderOffline`) of the same model, IR and knobs. Also: the generated
  * parameter list follows the registry, bridge messages are answered, and a saved state restores.
+ * The audio side's answers (stepped model loads, node gc) go back to the graph side as the C++ host
+ * moves them: a model swap plays on without a silent block, and node gc keeps the audio side's
+ * Elementary nodes bounded over many swaps with different level metadata.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -40,14 +43,27 @@ function pump(graph: NativeRigGraph, audio: NativeRigAudio): void {
   if (ops) audio.apply(ops.text, ops.resources.map((r) => Float32Array.from(r)));
 }
 
-function render(audio: NativeRigAudio, x: Float32Array): Float32Array {
+/** Hands `waiting` audio-side answers to the graph side, then its ops back (the host's timer does this). */
+function exchange(graph: NativeRigGraph, audio: NativeRigAudio, waiting: number): void {
+  for (let i = 0; i < waiting; i++) {
+    const e = audio.takeEvent(16_384);
+    if (e !== '') graph.handleAudioEvent(e);
+  }
+  pump(graph, audio);
+}
+
+function render(audio: NativeRigAudio, x: Float32Array, graph?: NativeRigGraph): Float32Array {
   const y = new Float32Array(x.length);
   audio.input.fill(0);
-  for (let left = Math.round(RIG_PREROLL_SECONDS * RATE); left > 0; left -= BLOCK) audio.process(Math.min(left, BLOCK), false);
+  for (let left = Math.round(RIG_PREROLL_SECONDS * RATE); left > 0; left -= BLOCK) {
+    const waiting = audio.process(Math.min(left, BLOCK), false);
+    if (graph) exchange(graph, audio, waiting);
+  }
   for (let at = 0; at < x.length; at += BLOCK) {
     const n = Math.min(BLOCK, x.length - at);
     audio.input.set(x.subarray(at, at + n));
-    audio.process(n, false);
+    const waiting = audio.process(n, false);
+    if (graph) exchange(graph, audio, waiting);
     y.set(audio.output.subarray(0, n), at);
   }
   return y;
@@ -81,7 +97,7 @@ describe('native engine bundles in bare V8 contexts', () => {
 
   it('renders what the CLI renders for the same model, IR and knobs, through UI messages across two contexts', () => {
     const graph = graphApi.create(RATE);
-    graph.prepare(RATE);
+    graph.prepare(RATE, BLOCK);
     const audio = audioApi.create(RATE, BLOCK);
     pump(graph, audio);
     const irBytes = new Uint8Array(ir.samples.buffer, ir.samples.byteOffset, ir.samples.byteLength);
@@ -95,7 +111,7 @@ describe('native engine bundles in bare V8 contexts', () => {
     expect(JSON.parse(graph.takeHostChanges())).toEqual({ params: Object.entries(knobs) });
 
     const expected = renderOffline(parseNam(modelText), clip, RATE, { raw: false, fastTanh: false, prewarm: true, block: BLOCK, knobs, ir }).output;
-    const actual = render(audio, clip);
+    const actual = render(audio, clip, graph); // the model builds in steps during the pre-roll
     expect(maxAbsDiff(actual, expected)).toBeLessThan(1e-6);
     expect(Math.max(...actual.map(Math.abs))).toBeGreaterThan(0.01);
   });
@@ -133,6 +149,78 @@ describe('native engine bundles in bare V8 contexts', () => {
 
     const expected = renderOffline(parseNam(modelText), clip, RATE, { raw: false, fastTanh: false, prewarm: true, block: BLOCK, knobs: { 'tone.mid': 2.5 } }).output;
     expect(maxAbsDiff(render(audio, clip), expected)).toBeLessThan(1e-6);
+  });
+
+  it('swaps models while playing without a silent block, then sounds as the new model alone (stepped build, levels after the answer)', () => {
+    const graph = graphApi.create(RATE);
+    graph.prepare(RATE, BLOCK);
+    const audio = audioApi.create(RATE, BLOCK);
+    pump(graph, audio);
+    const x = synthesizeDiClip({ sampleRate: RATE, seconds: 3, seed: 11 });
+    const steady = Float32Array.from({ length: x.length }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 110 * i) / RATE) + 0.5 * x[i]!);
+    const swapAt = 80;
+    const y = new Float32Array(steady.length);
+    let loadedAt = -1;
+    for (let b = 0; b * BLOCK < steady.length; b++) {
+      audio.input.set(steady.subarray(b * BLOCK, (b + 1) * BLOCK));
+      if (b === swapAt) {
+        graph.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));
+        pump(graph, audio);
+      }
+      const waiting = audio.process(BLOCK, false);
+      if (waiting > 0 && loadedAt < 0) loadedAt = b;
+      exchange(graph, audio, waiting);
+      y.set(audio.output.subarray(0, BLOCK), b * BLOCK);
+    }
+    expect(graph.takeUiMessages().map((m) => JSON.parse(m) as { type: string }).filter((m) => m.type === 'error')).toEqual([]);
+    expect(loadedAt, 'the build took several blocks (stepped), and ended').toBeGreaterThan(swapAt + 2);
+    let quietest = Infinity;
+    for (let b = swapAt - 5; b < loadedAt + 40; b++) quietest = Math.min(quietest, y.subarray(b * BLOCK, (b + 1) * BLOCK).reduce((m, v) => m + v * v, 0));
+    expect(quietest, 'no block around the swap is silent').toBeGreaterThan(1e-4);
+    // After the crossfade, the receptive field and the IR-less post chain settled: the new model's render.
+    const expected = renderOffline(parseNam(modelText), steady, RATE, { raw: false, fastTanh: false, prewarm: true, block: BLOCK }).output;
+    const from = steady.length - RATE;
+    expect(maxAbsDiff(y.subarray(from), expected.subarray(from))).toBeLessThan(1e-5);
+    console.log(`stepped model swap: ${loadedAt - swapAt} blocks from the op to the loaded answer`);
+  });
+
+  it('keeps the audio side\'s Elementary nodes bounded over many model swaps with different level metadata (node gc round trip)', () => {
+    const graph = graphApi.create(RATE);
+    graph.prepare(RATE, BLOCK);
+    const audio = audioApi.create(RATE, BLOCK);
+    // The audio side's runtimes, reached through the bundle's objects (private in TypeScript).
+    const engine = (audio as unknown as { audio: { engine: { pre: Spied; post: Spied } } }).audio.engine;
+    type Spied = { applyBatch(batch: unknown[][]): void; gc(): number[] };
+    const ledger = { created: 0, freed: 0 };
+    for (const proc of [engine.pre, engine.post]) {
+      const apply = proc.applyBatch.bind(proc);
+      const gc = proc.gc.bind(proc);
+      proc.applyBatch = (batch) => {
+        ledger.created += batch.filter((ins) => ins[0] === 0).length;
+        apply(batch);
+      };
+      proc.gc = () => {
+        const ids = gc();
+        ledger.freed += ids.length;
+        return ids;
+      };
+    }
+    pump(graph, audio);
+    const base = JSON.parse(modelText) as { metadata?: Record<string, unknown> };
+    const alive: number[] = [];
+    for (let i = 1; i <= 60; i++) {
+      const metadata = { ...base.metadata, loudness: -20 - i / 10, ...(i % 2 ? { input_level_dbu: 12 } : {}) };
+      graph.handleUiMessage(JSON.stringify({ type: 'model', name: `v${i}.nam`, text: JSON.stringify({ ...base, metadata }) }));
+      pump(graph, audio);
+      for (let b = 0; b < 150; b++) exchange(graph, audio, audio.process(BLOCK, false));
+      alive.push(ledger.created - ledger.freed);
+    }
+    expect(graph.takeUiMessages().map((m) => JSON.parse(m) as { type: string }).filter((m) => m.type === 'error')).toEqual([]);
+    expect(ledger.freed, 'gc answers came back and freed nodes').toBeGreaterThan(0);
+    // Without gc every node ever created would stay: at least twice as many as ever were alive here.
+    expect(ledger.created, 'every swap re-rendered with new nodes').toBeGreaterThan(2 * Math.max(...alive));
+    expect(Math.max(...alive.slice(30)), 'bounded: no growth over the last 30 swaps').toBeLessThanOrEqual(Math.max(...alive.slice(0, 30)));
+    console.log(`node gc: alive ${alive.join(',')}; created ${ledger.created}, freed ${ledger.freed}`);
   });
 
   it('refuses a bad model or a state that does not embed its model with an error, keeping what plays', () => {

@@ -49,8 +49,15 @@ AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBl
     engine_.Reset(isolate, obj);
     processFn_.Reset(isolate, js_.method(obj, "process"));
     applyFn_.Reset(isolate, js_.method(obj, "apply"));
+    takeEventFn_.Reset(isolate, js_.method(obj, "takeEvent"));
     inData_ = backingStoreOf(isolate, scope.context, obj, "input");
     outData_ = backingStoreOf(isolate, scope.context, obj, "output");
+    metersData_ = backingStoreOf(isolate, scope.context, obj, "meters");
+    for (int i = 0; i < eventSlots; ++i) {
+        slots_.push_back(std::make_unique<EventSlot>());
+        slots_.back()->bytes.resize(eventBytes);
+        freeSlots_.push(slots_.back().get());
+    }
 }
 
 namespace {
@@ -95,6 +102,7 @@ AudioEngine::~AudioEngine()
         engine_.Reset();
         processFn_.Reset();
         applyFn_.Reset();
+        takeEventFn_.Reset();
         while (auto* g = toAudio_.pop()) delete g;
     }
     while (auto* g = applied_.pop()) delete g;
@@ -115,16 +123,66 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
         auto* isolate = js_.isolate();
         v8::TryCatch tc(isolate);
         v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, n), v8::Boolean::New(isolate, bypass) };
-        if (processFn_.Get(isolate)->Call(scope.context, engine_.Get(isolate), 2, args).IsEmpty()) {
+        v8::Local<v8::Value> result;
+        if (!processFn_.Get(isolate)->Call(scope.context, engine_.Get(isolate), 2, args).ToLocal(&result)) {
             failed_.store(true);
             reportAudioError(js_.describe(tc).c_str());
             ok = false;
         } else {
             std::memcpy(out, outData_, sizeof(float) * static_cast<size_t>(n));
+            readMeters();
+            if (result->IsInt32() && result.As<v8::Int32>()->Value() > 0) takeEventsIntoSlots(result.As<v8::Int32>()->Value());
         }
     }
     inProcess_.store(false, std::memory_order_seq_cst);
     return ok;
+}
+
+void AudioEngine::readMeters() noexcept
+{
+    if (metersData_[2] == meterSeq_) return;
+    meterSeq_ = metersData_[2];
+    meterIn_.store(std::max(meterIn_.load(std::memory_order_relaxed), metersData_[0]), std::memory_order_relaxed);
+    meterOut_.store(std::max(meterOut_.load(std::memory_order_relaxed), metersData_[1]), std::memory_order_relaxed);
+    metersFresh_.store(true, std::memory_order_release);
+}
+
+bool AudioEngine::takeMeters(float& in, float& out)
+{
+    if (!metersFresh_.exchange(false, std::memory_order_acquire)) return false;
+    in = meterIn_.exchange(0.0f, std::memory_order_relaxed);
+    out = meterOut_.exchange(0.0f, std::memory_order_relaxed);
+    return true;
+}
+
+void AudioEngine::takeEventsIntoSlots(int waiting) noexcept
+{
+    auto* isolate = js_.isolate();
+    auto ctx = js_.context();
+    for (; waiting > 0; --waiting) {
+        auto* slot = freeSlots_.pop();
+        if (slot == nullptr) return; // all slots wait for the message thread: the rest stay queued in JS
+        v8::TryCatch tc(isolate);
+        v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, eventBytes / 4) }; // ≤ 4 UTF-8 bytes per char
+        v8::Local<v8::Value> text;
+        if (!takeEventFn_.Get(isolate)->Call(ctx, engine_.Get(isolate), 1, args).ToLocal(&text) || !text->IsString()) {
+            reportAudioError(tc.HasCaught() ? js_.describe(tc).c_str() : "takeEvent did not return a string");
+            freeSlots_.push(slot);
+            return;
+        }
+        slot->size = text.As<v8::String>()->WriteUtf8(isolate, slot->bytes.data(), eventBytes, nullptr, v8::String::NO_NULL_TERMINATION);
+        events_.push(slot); // never full: there are only eventSlots slots
+    }
+}
+
+std::vector<std::string> AudioEngine::takeEvents()
+{
+    std::vector<std::string> out;
+    while (auto* slot = events_.pop()) {
+        if (slot->size > 0) out.emplace_back(slot->bytes.data(), static_cast<size_t>(slot->size));
+        freeSlots_.push(slot);
+    }
+    return out;
 }
 
 void AudioEngine::applyGroup(WireOps& ops)
@@ -188,6 +246,13 @@ void AudioEngine::warmUp(const WireOps* initial)
     auto run = [&](int blocks) {
         for (int i = 0; i < blocks; ++i) process(silence.data(), out.data(), maxBlockSize_, false);
     };
+    {
+        // Tiny LSTM, ConvNet and Linear models built in steps and run, so the first real stepped load
+        // of those kinds runs compiled code between blocks.
+        Exclusive ex(*this);
+        JsIsolate::Scope scope(js_);
+        js_.call(engine_.Get(js_.isolate()), "warmUpModels", 0, nullptr);
+    }
     if (initial != nullptr) {
         // Real-signal paths first, on a scratch rig built from the same first op group, so real input
         // finds them compiled (this engine's own state is untouched).

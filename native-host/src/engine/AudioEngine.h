@@ -5,11 +5,17 @@
 // - per block: one HandleScope, the block memcpy'd into the engine's JS-owned Float32Arrays (their
 //   backing stores are cached once), one call to process(n, bypass); nothing allocated in steady state;
 // - op groups from the graph isolate arrive through a lock-free SPSC queue and are applied between
-//   blocks by the audio thread (light ones: graph property updates);
-// - heavy groups (a model build, an IR) are applied by the message thread while the audio thread is
+//   blocks by the audio thread (light ones: graph property updates, and model loads, which arrive parsed
+//   and are built in bounded steps, one after each block's audio, while the old model plays);
+// - heavy groups (an IR: a VFS entry) are applied by the message thread while the audio thread is
 //   kept out of the isolate by an atomic handshake: the audio thread never waits on a lock; for those few
 //   milliseconds its blocks come out silent (or dry when bypassed) — process() returns false;
-// - applied groups go back to the message thread through a second queue to be freed there.
+// - applied groups go back to the message thread through a second queue to be freed there;
+// - the engine's answers for the graph isolate (a model loaded or failed, node ids freed by a gc; JSON
+//   texts, src/dsp/engine/native/audio-events.ts) are written by the audio thread into preallocated
+//   slots that travel through two more SPSC queues (full ones to the message thread, free ones back);
+// - meters: the engine writes its input (after the input gain) and output peaks about 30 times a
+//   second into a JS-owned Float32Array, which process() reads into atomics (takeMeters).
 #pragma once
 
 #include "JsIsolate.h"
@@ -19,6 +25,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace namrig {
 
@@ -46,6 +53,10 @@ public:
     // collects garbage, so real time starts with compiled code and a clean heap. Call before the first
     // real block.
     void warmUp(const WireOps* initial);
+    // The engine's answers since the last call (JSON texts for GraphEngine::handleAudioEvent).
+    std::vector<std::string> takeEvents();
+    // Input (after the input gain) and output peaks since the last call; false when none arrived.
+    bool takeMeters(float& in, float& out);
     double latencySamples();
     std::string kernels();
     // The last error the audio thread met (applying a light group, or a JS exception in process), once.
@@ -58,6 +69,8 @@ private:
     void applyGroup(WireOps& ops); // inside a JsIsolate::Scope; throws std::runtime_error
     void drainQueue(); // by the consumer of toAudio_ of the moment (audio thread, or exclusive holder)
     void reportAudioError(const char* text) noexcept;
+    void takeEventsIntoSlots(int waiting) noexcept; // audio thread, inside a scope
+    void readMeters() noexcept; // audio thread
 
     const double sampleRate_;
     const int maxBlockSize_;
@@ -65,8 +78,23 @@ private:
     v8::Global<v8::Object> engine_;
     v8::Global<v8::Function> processFn_;
     v8::Global<v8::Function> applyFn_;
+    v8::Global<v8::Function> takeEventFn_;
     float* inData_ = nullptr;
     float* outData_ = nullptr;
+    const float* metersData_ = nullptr; // [in peak, out peak, sequence number]
+    float meterSeq_ = 0.0f; // audio thread
+    std::atomic<float> meterIn_{ 0.0f }, meterOut_{ 0.0f };
+    std::atomic<bool> metersFresh_{ false };
+
+    struct EventSlot {
+        std::vector<char> bytes;
+        int size = 0;
+    };
+    static constexpr int eventSlots = 16;
+    static constexpr int eventBytes = 64 * 1024;
+    std::vector<std::unique_ptr<EventSlot>> slots_;
+    SpscQueue<EventSlot> freeSlots_{ eventSlots }; // message thread → audio thread
+    SpscQueue<EventSlot> events_{ eventSlots }; // audio thread → message thread
 
     static constexpr int queueCapacity = 256;
     SpscQueue<WireOps> toAudio_{ queueCapacity };

@@ -27,10 +27,16 @@ v8::Local<v8::Value> GraphEngine::call(const char* name, std::initializer_list<v
     return js_.call(graph_.Get(js_.isolate()), name, static_cast<int>(argv.size()), argv.data());
 }
 
-void GraphEngine::prepare(double sampleRate)
+void GraphEngine::prepare(double sampleRate, int maxBlockSize)
 {
     JsIsolate::Scope scope(js_);
-    call("prepare", { v8::Number::New(js_.isolate(), sampleRate) });
+    call("prepare", { v8::Number::New(js_.isolate(), sampleRate), v8::Integer::New(js_.isolate(), maxBlockSize) });
+}
+
+void GraphEngine::handleAudioEvent(const std::string& json)
+{
+    JsIsolate::Scope scope(js_);
+    call("handleAudioEvent", { js_.str(json) });
 }
 
 void GraphEngine::setParamFromHost(const std::string& id, double value)

@@ -22,8 +22,10 @@ public:
     GraphEngine(const std::string& bundle, double sampleRate);
     ~GraphEngine();
 
-    // Starts over for a fresh audio engine at this rate (everything becomes one heavy group).
-    void prepare(double sampleRate);
+    // Starts over for a fresh audio engine at this rate and largest block (everything becomes one group).
+    void prepare(double sampleRate, int maxBlockSize);
+    // One answer of the audio engine (AudioEngine::takeEvents).
+    void handleAudioEvent(const std::string& json);
     void setParamFromHost(const std::string& id, double value);
     void setBypassFromHost(bool on);
     double param(const std::string& id);

@@ -5,16 +5,30 @@
  *
  * Per block the host calls `process(n, bypass)` only: nothing is allocated there in steady state
  * (RigEngine.process allocates nothing; the buffers are created here once). Changes arrive as
- * `apply(text, resources)` (the graph isolate's `WireOps`, op-wire.ts) between blocks; model ops are
- * built here (the model's wasm memory must live in this isolate), which the host runs while the audio
- * thread is kept out of the engine.
+ * `apply(text, resources)` (the graph isolate's `WireOps`, op-wire.ts) between blocks. A model op
+ * arrives parsed (config + Float32 weights) and only starts a `ModelBuildJob` (the model's wasm memory
+ * must live in this isolate); after each block's audio, `process` runs one bounded step of it while the
+ * old model keeps playing, and the engine crossfades to the new one when it is ready.
+ *
+ * Answers for the graph side (a model loaded or failed, node ids freed by a gc op; audio-events.ts) are
+ * queued as JSON texts: `process` returns how many wait, and the host takes them with `takeEvent`.
+ * Meters: about 30 times a second `process` reads the engine's accumulated ranges (`pollMeters`: `in`
+ * after the input gain) and writes the peaks into `meters` ([in, out, sequence number]), which the host
+ * reads without calling in (the dry input's peak when bypassed).
  */
 import type { ElementaryModule } from '../elementary-runtime.ts';
 import { RigAudio } from '../rig-audio.ts';
 import { sidechainIds } from '../rig-graphs.ts';
 import { BYPASS_FADE_S, crossfadeToDry } from '../worklet/bypass-crossfade.ts';
+import { meterPollBlocks } from '../meter-poll.ts';
 import { synthesizeDiClip } from '../../synth/karplus-strong.ts';
-import { decodeOps } from './op-wire.ts';
+import { modelErrorEvent, prunedEvents, type AudioEvent } from './audio-events.ts';
+import { decodeOps, type EngineWireOp } from './op-wire.ts';
+
+/** How often the meters are read, Hz (the UI's meter rate). */
+const METER_HZ = 30;
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim() || 'unknown error';
 
 export class NativeRigAudio {
   readonly sampleRate: number;
@@ -25,8 +39,18 @@ export class NativeRigAudio {
   readonly output: Float32Array;
   private readonly audio: RigAudio;
   private readonly module: ElementaryModule;
+  /** [input peak, output peak, sequence number]: rewritten at each meter poll (the host reads it). */
+  readonly meters = new Float32Array(3);
   private mix = 1;
   private readonly mixStep: number;
+  private readonly meterEvery: number;
+  private blocks = 0;
+  private dryPeak = 0;
+  private readonly events: string[] = [];
+  /** Id (`ModelOp.seq`) of the model whose stepped build is under way. */
+  private buildingSeq = -1;
+  /** The longest event text the host takes (`takeEvent`'s limit; it sizes the pruned chunks). */
+  private eventChars = 16_384;
 
   constructor(module: ElementaryModule, sampleRate: number, maxBlockSize: number) {
     this.sampleRate = sampleRate;
@@ -36,24 +60,105 @@ export class NativeRigAudio {
     this.input = new Float32Array(maxBlockSize);
     this.output = new Float32Array(maxBlockSize);
     this.mixStep = 1 / (BYPASS_FADE_S * sampleRate);
-  }
-
-  /** Renders `n` (≤ maxBlockSize) samples of `input` into `output`; bypass crossfades to the dry input. */
-  process(n: number, bypass: boolean): void {
-    this.audio.engine.process(this.input, this.output, n);
-    const target = bypass ? 0 : 1;
-    if (this.mix !== 1 || target !== 1) this.mix = crossfadeToDry(this.input, this.output, n, this.mix, target, this.mixStep);
+    this.meterEvery = Math.max(1, meterPollBlocks(sampleRate, maxBlockSize, METER_HZ));
   }
 
   /**
-   * Queues one `WireOps` group on the engine (applied at the start of the next `process`). Model ops
-   * are built now; a model that fails to build throws, and the playing model stays.
+   * Renders `n` (≤ maxBlockSize) samples of `input` into `output`; bypass crossfades to the dry input.
+   * Then one step of a model build under way. Returns how many events wait for `takeEvent`.
+   */
+  process(n: number, bypass: boolean): number {
+    const engine = this.audio.engine;
+    engine.process(this.input, this.output, n);
+    const target = bypass ? 0 : 1;
+    if (this.mix !== 1 || target !== 1) this.mix = crossfadeToDry(this.input, this.output, n, this.mix, target, this.mixStep);
+    if (bypass) {
+      let p = this.dryPeak;
+      for (let i = 0; i < n; i++) p = Math.max(p, Math.abs(this.input[i]!));
+      this.dryPeak = p;
+    }
+    if (engine.collectedCount > 0) this.queueCollected();
+    if (++this.blocks >= this.meterEvery) {
+      this.blocks = 0;
+      this.pollMeters(bypass);
+    }
+    // This block's audio is out: one bounded step of a model build.
+    if (this.audio.building) this.stepModel();
+    return this.events.length;
+  }
+
+  /** The oldest waiting event as JSON (at most `maxChars` long), or '' when none waits. */
+  takeEvent(maxChars: number): string {
+    this.eventChars = maxChars;
+    return this.events.shift() ?? '';
+  }
+
+  /**
+   * Queues one `WireOps` group on the engine (applied at the start of the next `process`). A model op
+   * starts a stepped build (or builds at once when `immediate`); a build still under way is dropped.
    */
   apply(text: string, resources: readonly Float32Array[]): void {
-    for (const op of decodeOps(text, resources)) {
-      if (op.kind === 'model') this.audio.setModel(op.text);
-      else this.audio.apply([op]);
+    const ops = decodeOps(text, resources);
+    for (let i = 0; i < ops.length; i++) this.applyOp(ops[i]!);
+  }
+
+  private applyOp(op: EngineWireOp): void {
+    if (op.kind !== 'model') {
+      this.audio.apply([op]);
+      return;
     }
+    if (op.immediate === true) {
+      // A fresh engine: nobody awaits an answer; a model that does not build throws (the host reports it).
+      this.audio.beginModel(op.file, op.arenaBytes);
+      this.buildingSeq = -1;
+      for (;;) {
+        const outcome = this.audio.stepModel();
+        if (outcome === null) continue;
+        if (!outcome.ok) throw outcome.error;
+        return;
+      }
+    }
+    this.audio.beginModel(op.file, op.arenaBytes);
+    this.buildingSeq = op.seq;
+  }
+
+  private stepModel(): void {
+    const outcome = this.audio.stepModel();
+    if (outcome === null) return;
+    const seq = this.buildingSeq;
+    this.buildingSeq = -1;
+    this.push(outcome.ok ? { type: 'loaded', seq, latency: this.audio.engine.latencySamples } : modelErrorEvent(seq, message(outcome.error), this.eventChars));
+  }
+
+  private queueCollected(): void {
+    const groups = this.audio.engine.takeCollected();
+    for (let g = 0; g < groups.length; g++) {
+      const events = prunedEvents(groups[g]!.target, groups[g]!.ids, this.eventChars);
+      for (let i = 0; i < events.length; i++) this.push(events[i]!);
+    }
+  }
+
+  private push(e: AudioEvent): void {
+    this.events.push(JSON.stringify(e));
+  }
+
+  private pollMeters(bypass: boolean): void {
+    const m = this.audio.engine.pollMeters(); // allocates: only at the meter rate
+    let inPeak = this.dryPeak;
+    let outPeak = this.dryPeak;
+    this.dryPeak = 0;
+    if (!bypass) {
+      if (m.in) inPeak = Math.max(inPeak, Math.abs(m.in.min), Math.abs(m.in.max));
+      if (m.out) outPeak = Math.max(outPeak, Math.abs(m.out.min), Math.abs(m.out.max));
+    }
+    this.meters[0] = inPeak;
+    this.meters[1] = outPeak;
+    this.meters[2] = (this.meters[2]! + 1) % 1_000_000;
+  }
+
+  /** Builds and runs tiny models of each stepped-build architecture (`RigAudio.warmUp`): call before real time. */
+  warmUpModels(): void {
+    this.audio.warmUp();
   }
 
   /** Added latency in samples at the host's rate (0 unless the model runs at another rate). */
@@ -76,9 +181,14 @@ export class NativeRigAudio {
    */
   warmUpWithSignal(blocks: number, text: string, resources: readonly Float32Array[]): void {
     const scratch = new RigAudio({ sampleRate: this.sampleRate, maxBlockSize: this.maxBlockSize, sidechains: sidechainIds().length, module: this.module });
+    let model: EngineWireOp | null = null;
     for (const op of decodeOps(text, resources)) {
-      if (op.kind === 'model') scratch.setModel(op.text);
-      else scratch.apply([op]);
+      if (op.kind === 'model') {
+        // Stepped, as real loads are, so the build steps' code is compiled too.
+        scratch.beginModel(op.file, op.arenaBytes);
+        while (scratch.building) scratch.stepModel();
+        model = op;
+      } else scratch.apply([op]);
     }
     const clip = synthesizeDiClip({ sampleRate: this.sampleRate, seconds: 2, seed: 7 });
     const n = this.maxBlockSize;
@@ -86,7 +196,10 @@ export class NativeRigAudio {
     const y = new Float32Array(n);
     for (let b = 0, at = 0; b < blocks; b++) {
       for (let i = 0; i < n; i++, at++) x[i] = clip[at % clip.length]!;
+      // Model swaps while playing (a stepped build after each block, then the crossfade), as a real load.
+      if (model?.kind === 'model' && b % 250 === 100) scratch.beginModel(model.file, model.arenaBytes);
       scratch.engine.process(x, y, n);
+      if (scratch.building) scratch.stepModel();
     }
     scratch.engine.dispose();
   }

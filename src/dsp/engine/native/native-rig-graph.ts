@@ -10,8 +10,15 @@
  *   restored state, bypass set by the UI), so host automation and the UI stay in step;
  * - it saves and restores the plugin state as a self-contained preset (plugin-state.ts).
  *
- * `prepare(sampleRate)` starts over for a fresh audio engine (first start, rate or block size change):
- * new graphs at that rate, then the current model, IR and parameter values, as one heavy group.
+ * `prepare(sampleRate, maxBlockSize)` starts over for a fresh audio engine (first start, rate or block
+ * size change): new graphs at that rate, then the current model (built at once), IR and parameter
+ * values, as one group.
+ *
+ * A model load sends the parsed file (config + Float32 weights) and its measured SIMD memory size; the
+ * audio side builds it in steps and answers (`handleAudioEvent`, audio-events.ts) when it is playing —
+ * only then do the graphs take its level metadata, as the web app does. Node gc: every few re-renders
+ * (`GC_EVERY_RENDERS`) `takeOps` asks the audio side to free the nodes no graph uses, and its answer
+ * (`pruned`) goes back to `RigGraphs.pruned`.
  */
 import { parseModelText } from '../../../preset/resources.ts';
 import { fromBase64, bytesToF32 } from '../../../preset/codec.ts';
@@ -22,6 +29,9 @@ import { paramIndex } from '../../rig/registry.ts';
 import type { QualifiedId } from '../../rig/manifest.ts';
 import type { HostToUi, UiToHost } from '../../../ui/bridge-protocol.ts';
 import { describeModel } from '../../../ui/model-info.ts';
+import type { NamFile } from '../../nam/index.ts';
+import { measureArenaBytes } from '../../nam/model-build-job.ts';
+import { parseAudioEvent, PrunedAssembler } from './audio-events.ts';
 import type { ErrorSource, IrInfo, ModelInfo } from '../../../ui/transport.ts';
 import { levelsOf, RigGraphs } from '../rig-graphs.ts';
 import { encodeOps, type EngineWireOp, type WireOps } from './op-wire.ts';
@@ -29,6 +39,7 @@ import { presetJsonToState, stateToPresetJson, type StateIr } from './plugin-sta
 
 interface LoadedModel {
   readonly text: string;
+  readonly file: NamFile;
   readonly name: string;
   readonly info: ModelInfo;
   readonly levels: ReturnType<typeof levelsOf>;
@@ -43,6 +54,9 @@ export interface HostChanges {
   readonly params: ReadonlyArray<readonly [QualifiedId, number]>;
   readonly bypass?: boolean;
 }
+
+/** Re-renders between node gc requests (as the web app's worklet transport). */
+export const GC_EVERY_RENDERS = 4;
 
 const USER_PARAMS: readonly QualifiedId[] = paramIndex().map((p) => p.id);
 
@@ -59,6 +73,13 @@ export class NativeRigGraph {
   private outbox: HostToUi[] = [];
   private hostParams = new Map<QualifiedId, number>();
   private hostBypass: boolean | undefined;
+  /** The audio engine's largest block (sizes the model's SIMD memory), once known (`prepare`). */
+  private maxBlockSize: number | null = null;
+  private modelSeq = 0;
+  /** The model load whose answer is awaited, with the levels the graphs take when it plays. */
+  private awaiting: { readonly seq: number; readonly levels: LoadedModel['levels'] } | null = null;
+  private rendersAtGc = 0;
+  private pruned = new PrunedAssembler();
 
   /** `defaultModelText`: the model played until another is loaded. */
   constructor(sampleRate: number, defaultModelText: string, defaultModelName: string) {
@@ -69,15 +90,36 @@ export class NativeRigGraph {
   }
 
   /** Starts over for a fresh audio engine at `sampleRate`: everything becomes one heavy op group. */
-  prepare(sampleRate: number): void {
+  prepare(sampleRate: number, maxBlockSize?: number): void {
     this.sampleRate = sampleRate;
+    if (maxBlockSize !== undefined) this.maxBlockSize = maxBlockSize;
     const params = { ...this.graphs.params };
     this.pending = [];
     this.graphs = this.freshGraphs(params);
   }
 
+  /**
+   * One answer of the audio side (audio-events.ts JSON): a model now playing gives the graphs its
+   * levels; a model that failed becomes an `error` for the UI; freed node ids go to the graphs.
+   */
+  handleAudioEvent(json: string): void {
+    const e = parseAudioEvent(json);
+    if (e.type === 'pruned') {
+      const ids = this.pruned.add(e);
+      if (ids !== null && this.graphs.collecting) this.graphs.pruned(e.target, ids);
+      return;
+    }
+    if (this.awaiting === null || this.awaiting.seq !== e.seq) return; // superseded or from a build at once
+    const levels = this.awaiting.levels;
+    this.awaiting = null;
+    if (e.type === 'loaded') this.graphs.setLevels(levels);
+    else this.error('model', `the model did not build: ${e.message}`);
+  }
+
   /** The ops emitted since the last call, as one wire group, or null when there are none. */
   takeOps(): WireOps | null {
+    // Node gc once enough re-renders left nodes behind on the audio side.
+    if (this.graphs.renders - this.rendersAtGc >= GC_EVERY_RENDERS && this.graphs.collectGarbage()) this.rendersAtGc = this.graphs.renders;
     if (this.pending.length === 0) return null;
     const group = encodeOps(this.pending);
     this.pending = [];
@@ -160,9 +202,22 @@ export class NativeRigGraph {
     const model = this.describe(text, name);
     this.model = model;
     this.presetName = model.info.name;
-    this.pending.push({ kind: 'model', text });
-    this.graphs.setLevels(model.levels);
+    this.startModel(model);
     this.outbox.push({ type: 'modelInfo', info: model.info });
+  }
+
+  /**
+   * Sends a model to build in steps; its levels follow when the audio side says it plays, or at once
+   * with `levelsNow` (a restored state: the host may render it before any answer could come back).
+   */
+  private startModel(model: LoadedModel, levelsNow = false): void {
+    const seq = ++this.modelSeq;
+    const arenaBytes = this.maxBlockSize === null ? undefined : measureArenaBytes(model.file, { maxBlockSize: this.maxBlockSize });
+    this.pending.push({ kind: 'model', file: model.file, seq, ...(arenaBytes !== undefined ? { arenaBytes } : {}) });
+    if (levelsNow) {
+      this.awaiting = null;
+      this.graphs.setLevels(model.levels);
+    } else this.awaiting = { seq, levels: model.levels };
   }
 
   /** Loads a mono IR at `sampleRate` (RigGraphs resamples it and crossfades the cab to it). */
@@ -196,8 +251,7 @@ export class NativeRigGraph {
       this.outbox.push({ type: 'param', id, value: v });
     }
     this.model = model;
-    this.pending.push({ kind: 'model', text: model.text });
-    this.graphs.setLevels(model.levels);
+    this.startModel(model, true);
     this.outbox.push({ type: 'modelInfo', info: model.info });
     if (state.ir !== null) {
       this.loadIr(state.ir.samples, state.ir.sampleRate, state.ir.name);
@@ -211,15 +265,18 @@ export class NativeRigGraph {
 
   private freshGraphs(params: Readonly<Record<string, number>>): RigGraphs {
     const graphs = new RigGraphs({ sampleRate: this.sampleRate, params, levels: this.model.levels, emit: (op) => this.pending.push(op) });
-    // Model first: the engine is new and plays silence until it has one.
-    this.pending.unshift({ kind: 'model', text: this.model.text });
+    // Model first, built at once: the engine is new and plays silence until it has one.
+    this.pending.unshift({ kind: 'model', file: this.model.file, seq: ++this.modelSeq, immediate: true });
+    this.awaiting = null;
+    this.pruned = new PrunedAssembler();
+    this.rendersAtGc = 0;
     if (this.ir !== null) graphs.loadIr(this.ir.samples, this.ir.sampleRate);
     return graphs;
   }
 
   private describe(text: string, name: string): LoadedModel {
     const file = parseModelText(text);
-    return { text, name, info: describeModel(file, name), levels: levelsOf(file.metadata) };
+    return { text, file, name, info: describeModel(file, name), levels: levelsOf(file.metadata) };
   }
 
   private guard(source: ErrorSource, f: () => void): void {
