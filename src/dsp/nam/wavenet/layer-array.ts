@@ -72,7 +72,9 @@ export class LayerArray {
     } else {
       for (let c = 0; c < acc.channels; c++) this.headAcc.data.fill(0, c * acc.stride, c * acc.stride + n);
     }
-    for (const layer of this.layers) layer.process(x, cond, acc, x, n);
+    // Indexed (no array iterator: V8 10.2, the plugin's, allocates one per loop on this per-block path).
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) layers[i]!.process(x, cond, acc, x, n);
     this.headRechannel.process(acc, this.headOut.all, n);
   }
 }

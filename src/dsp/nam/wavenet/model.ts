@@ -120,7 +120,10 @@ class WaveNet implements NamDsp {
     }
     let layerInputs: PlanarView = input;
     let prevHead: PlanarView | null = null;
-    for (const a of this.arrays) {
+    // Indexed (no array iterator: V8 10.2, the plugin's, allocates one per loop on this per-block path).
+    const arrays = this.arrays;
+    for (let i = 0; i < arrays.length; i++) {
+      const a = arrays[i]!;
       a.process(layerInputs, cond, prevHead, n);
       layerInputs = a.x.all;
       prevHead = a.headOut.all;
