@@ -14,10 +14,12 @@ if [ -f "$report" ]; then
     // unhandled error that fails the run when nothing else did counts as one too.
     const fileErrors = r.testResults.filter((t) => t.status === "failed" && !t.assertionResults.some((a) => a.status === "failed")).length;
     let failed = r.numFailedTests + fileErrors;
-    if (r.success === false && failed === 0) failed = 1;
+    // vitest exiting non-zero with every test passed (an unhandled error: the JSON report may still say
+    // success) is one failure too.
+    if ((r.success === false || process.argv[2] !== "0") && failed === 0) failed = 1;
     const skipped = r.numPendingTests + r.numTodoTests;
     console.log(`${r.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
-  ' "$report"
+  ' "$report" "$status"
 else
   echo "0 passed, 1 failed"
   [ "$status" -eq 0 ] && status=1

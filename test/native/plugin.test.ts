@@ -11,6 +11,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { runAsync } from '../helpers/run-async.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,10 +115,10 @@ describe.skipIf(build.skipReason !== undefined)(`native plugin in a headless hos
     expect(cli.status, cli.stderr).toBe(0);
     writeF32(join(dir, 'ref.f32'), decodeWav(new Uint8Array(readFileSync(refWav))).channels[0]!);
 
-    const host = spawnSync(
+    const host = await runAsync(
       TEST_HOST,
       ['--plugin', VST3_BUNDLE, '--input', join(dir, 'input.f32'), '--state', presetPath, '--reference', join(dir, 'ref.f32'), '--param', `${HOST_PARAM.id}=${HOST_PARAM.value}`, '--rate', '48000', '--blocks', '32,128,1024', '--preroll', '24000', '--timing-seconds', String(TIMING_SECONDS), '--timing-block', '128', '--swap-from', swapFrom, '--swap-to', swapTo, '--swap-reference', join(dir, 'swap-ref.f32')],
-      { cwd: ROOT, encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 16 << 20 },
+      { cwd: ROOT, timeout: 10 * 60_000 },
     );
     expect(host.status, `test host failed: ${host.stderr.slice(-3000)}`).toBe(0);
     report = JSON.parse(host.stdout) as HostReport;
