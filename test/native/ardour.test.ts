@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { runAsync } from '../helpers/run-async.ts';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ describe.skipIf(reason !== undefined)(`Ardour 7${reason ? ` (skipped: ${reason})
     expect(out).toMatch(/NAM Rig/);
   }, 180_000);
 
-  it('loads the plugin on a track with the Dummy backend and sets a knob (ardour7-lua)', () => {
+  it('loads the plugin on a track with the Dummy backend and sets a knob (ardour7-lua)', async () => {
     const script = join(home, 'load.lua');
     writeFileSync(
       script,
@@ -62,7 +63,7 @@ AudioEngine:stop(false)
 print("done")
 `,
     );
-    const r = spawnSync('xvfb-run', ['-a', LUA, script], { encoding: 'utf8', env, timeout: 240_000 });
+    const r = await runAsync('xvfb-run', ['-a', LUA, script], { env, timeout: 240_000 });
     const out = `${r.stdout}${r.stderr}`;
     expect(out, out.slice(-3000)).toMatch(/plugin:\s+NAM Rig\s+active:\s+true/);
     expect(out).toMatch(/nam-rig parameters:\s+1[0-9]/);

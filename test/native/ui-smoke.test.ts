@@ -21,6 +21,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { runAsync } from '../helpers/run-async.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -235,7 +236,7 @@ describe.skipIf(missing.length > 0)('plugin editor under Xvfb', () => {
     // Only what is needed: the host, and the stand-in plugin when the real one is not built.
     const real = realPlugin();
     const targets = ['ui_smoke_host', ...(real ? [] : ['NamRigUiStandIn_VST3'])];
-    const build = spawnSync('cmake', ['--build', SMOKE_BUILD, '-j2', '--target', ...targets], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    const build = await runAsync('cmake', ['--build', SMOKE_BUILD, '-j2', '--target', ...targets]); // minutes on a clean clone: must not block the worker
     if (build.status !== 0) throw new Error(`cmake build failed:\n${build.stdout.slice(-4000)}\n${build.stderr.slice(-4000)}`);
 
     plugin = real ?? standInPlugin();
