@@ -60,15 +60,16 @@ export function parseModelText(text: string, path = 'model'): NamFile {
   return file;
 }
 
-/** A .nam file's text as an embedded model. */
-export async function embedModel(text: string, fileName?: string): Promise<EmbeddedModel> {
+/**
+ * What an embedded model holds besides its file name and source hash: a .nam file's text parsed,
+ * checked and packed (synchronous; the plugin's bare V8 context calls it too).
+ */
+export function embeddedModelBody(text: string): Omit<EmbeddedModel, 'fileName' | 'sourceSha256'> {
   const file = parseModelText(text);
   const raw: unknown = JSON.parse(text);
   const obj = isRecord(raw) ? raw : {};
   const sr = obj['sample_rate'];
   return {
-    ...(fileName !== undefined ? { fileName } : {}),
-    sourceSha256: await sha256(utf8(text)),
     version: file.version,
     architecture: file.architecture,
     config: file.config,
@@ -76,6 +77,12 @@ export async function embedModel(text: string, fileName?: string): Promise<Embed
     metadata: isRecord(obj['metadata']) ? obj['metadata'] : null,
     weights: packFloats(file.weights),
   };
+}
+
+/** A .nam file's text as an embedded model. */
+export async function embedModel(text: string, fileName?: string): Promise<EmbeddedModel> {
+  const body = embeddedModelBody(text);
+  return { ...(fileName !== undefined ? { fileName } : {}), sourceSha256: await sha256(utf8(text)), ...body };
 }
 
 /** The embedded model as a .nam JSON object (weights as numbers), as a .nam file would hold it. */

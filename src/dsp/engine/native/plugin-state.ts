@@ -8,7 +8,7 @@
  */
 import { parseNam } from '../../nam/index.ts';
 import { newPreset, parsePreset, presetToJson, type EmbeddedIr, type EmbeddedModel, type Preset } from '../../../preset/schema.ts';
-import { embeddedToIr, embeddedToNamJson, packFloats, parseModelText } from '../../../preset/resources.ts';
+import { embeddedModelBody, embeddedToIr, embeddedToNamJson, packFloats, parseModelText } from '../../../preset/resources.ts';
 import { PresetError } from '../../../preset/errors.ts';
 
 export interface StateIr {
@@ -26,23 +26,9 @@ export interface RigState {
   readonly params: Readonly<Record<string, number>>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** A `.nam` text as an embedded model (as `embedModel` makes it, without the source hash). */
 export function embedModelSync(text: string, fileName: string): EmbeddedModel {
-  const file = parseModelText(text);
-  const raw: unknown = JSON.parse(text);
-  const obj = isRecord(raw) ? raw : {};
-  const sr = obj['sample_rate'];
-  return {
-    fileName,
-    version: file.version,
-    architecture: file.architecture,
-    config: file.config,
-    sampleRate: typeof sr === 'number' ? sr : null,
-    metadata: isRecord(obj['metadata']) ? obj['metadata'] : null,
-    weights: packFloats(file.weights),
-  };
+  return { fileName, ...embeddedModelBody(text) };
 }
 
 export function embedIrSync(ir: StateIr): EmbeddedIr {
