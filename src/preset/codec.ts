@@ -9,9 +9,10 @@
  */
 import { deflateSync, Inflate } from 'fflate';
 import { PresetError } from './errors.ts';
+import { Base64Error, BASE64_ALPHABET, BASE64URL_ALPHABET, decodeBase64 } from '../dsp/io/base64.ts';
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64 = BASE64_ALPHABET;
+const B64URL = BASE64URL_ALPHABET;
 
 function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   const parts: string[] = [];
@@ -34,26 +35,12 @@ function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
 }
 
 function decode(text: string, alphabet: string, path: string, code: 'invalid-preset' | 'corrupt-link'): Uint8Array {
-  const lookup = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) lookup[alphabet.charCodeAt(i)] = i;
-  const s = text.replace(/=+$/, '');
-  if (s.length % 4 === 1) throw new PresetError(code, path, 'is not valid base64 (truncated?)');
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let o = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    const v = ch < 128 ? lookup[ch]! : -1;
-    if (v < 0) throw new PresetError(code, path, `is not valid base64 (bad character at ${i})`);
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
+  try {
+    return decodeBase64(text, alphabet);
+  } catch (e) {
+    if (e instanceof Base64Error) throw new PresetError(code, path, `is not valid base64 (${e.reason})`);
+    throw e;
   }
-  return out;
 }
 
 export const toBase64 = (bytes: Uint8Array): string => encode(bytes, B64, true);

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { buildSimdKernels, KERNELS_OUTPUT, renderKernelsModule } from '../../scripts/build-simd-kernels.ts';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/dsp/nam/simd/kernels-wasm.ts';
+import { decodeBase64 } from '../../src/dsp/io/base64.ts';
 import {
   compileKernels,
-  decodeBase64,
   instantiateKernels,
   relaxedSimdSupported,
   SIMD_KERNEL_NAMES,

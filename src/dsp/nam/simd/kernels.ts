@@ -10,6 +10,7 @@
  * All pointers are byte offsets into that memory; all data is f32.
  */
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.ts';
+import { decodeBase64 } from '../../io/base64.ts';
 
 /** Typed view of the module's exports (see `assembly/kernels.ts` for the semantics). */
 export interface SimdKernels {
@@ -122,34 +123,6 @@ export function relaxedSimdSupported(): boolean {
   return validate(RELAXED_PROBE);
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/**
- * Decodes standard base64 (padding optional). Plain JS on purpose: an AudioWorklet's global scope
- * has neither `atob` nor `Buffer`.
- */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const lookup = new Int16Array(128).fill(-1);
-  for (let i = 0; i < B64.length; i++) lookup[B64.charCodeAt(i)] = i;
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
-  const out = new Uint8Array(Math.floor((end * 6) / 8));
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? lookup[c]! : -1;
-    if (v < 0) throw new Error(`invalid base64 character at ${i}`);
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
 
 const modules: { baseline?: WebAssembly.Module; relaxed?: WebAssembly.Module } = {};
 
