@@ -8,6 +8,7 @@
  * Elementary smoothers start at 0 when a graph is first rendered, so every comparison skips a
  * pre-roll (`SETTLE`) of ≥ 0.4 s.
  */
+import { mulberry32 } from '../../src/dsp/synth/prng.ts';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,16 +38,8 @@ function readIr(name: string): { samples: Float32Array; sampleRate: number } {
 
 /** Deterministic noise in [-amp, amp) (mulberry32). */
 function noise(n: number, seed: number, amp = 0.3): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = amp * (2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1);
-  }
-  return out;
+  const r = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => amp * (2 * r() - 1));
 }
 
 function sine(n: number, f: number, amp: number, rate = fs): Float32Array {
