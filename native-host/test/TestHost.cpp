@@ -13,7 +13,9 @@
 //     CLI render of the second): no block around the swap goes silent, the per-block time during the
 //     stepped build, and the output after the crossfade against the reference;
 //   - timing: the duration of every processBlock over --timing-seconds of audio, paced in real time on
-//     a thread with real-time priority when the system grants it, against the block's real-time budget.
+//     a thread with real-time priority when the system grants it, against the block's real-time budget,
+//     after --settle-seconds of paced blocks in which the state's model finishes its stepped build
+//     (timed too, reported as the load phase).
 // Prints one JSON object on stdout; diagnostics go to stderr.
 #include <juce_audio_processors/juce_audio_processors.h>
 
@@ -33,6 +35,7 @@ struct Options {
     juce::Array<int> blocks{ 32, 128, 1024 };
     int preroll = 24000;
     double timingSeconds = 60.0;
+    double settleSeconds = 1.0;
     int timingBlock = 128;
     juce::File swapFrom, swapTo, swapReference;
 };
@@ -163,7 +166,7 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
     host.setParams(*p);
     const long blocks = static_cast<long>(std::ceil(host.options.timingSeconds * rate / block));
-    std::vector<double> us(static_cast<size_t>(blocks)), controlUs(static_cast<size_t>(blocks));
+    std::vector<double> us(static_cast<size_t>(blocks)), controlUs(static_cast<size_t>(blocks)), settleUs;
     bool realtime = false;
     // The control: a fixed pure C++ workload (≈ 200 µs) run right after each block, so machine-wide stalls
     // (VM preemption) show up in it too and can be told apart from the plugin's own outliers.
@@ -187,19 +190,28 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
         juce::AudioBuffer<float> buf(2, block);
         juce::MidiBuffer midi;
         const auto period = std::chrono::duration<double>(block / rate);
+        // The state just set is still being applied: its model builds in steps, one after each block,
+        // while the old one plays (the model-swap check reports those blocks). The timed run starts once
+        // that has settled: `settle` paced blocks, timed separately as the load phase.
+        const long settle = static_cast<long>(std::ceil(host.options.settleSeconds * rate / block));
         const auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
         size_t pos = 0;
-        for (long b = 0; b < blocks; ++b) {
+        for (long b = -settle; b < blocks; ++b) {
             for (int i = 0; i < block; ++i) {
                 buf.setSample(0, i, input[pos]);
                 buf.setSample(1, i, 0.0f);
                 pos = (pos + 1) % input.size();
             }
-            std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * b));
+            std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * (b + settle)));
             const auto t0 = std::chrono::steady_clock::now();
             p->processBlock(buf, midi);
             const auto t1 = std::chrono::steady_clock::now();
-            us[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(t1 - t0).count();
+            const double took = std::chrono::duration<double, std::micro>(t1 - t0).count();
+            if (b < 0) {
+                settleUs.push_back(took);
+                continue;
+            }
+            us[static_cast<size_t>(b)] = took;
             control(controlIterations);
             controlUs[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t1).count();
         }
@@ -220,8 +232,14 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     o->setProperty("p999Us", sorted[static_cast<size_t>(0.999 * (sorted.size() - 1))]);
     o->setProperty("maxUs", sorted.back());
     o->setProperty("maxAtBlock", static_cast<juce::int64>(worst));
-    // The first block is the first time this thread enters the plugin's isolate (V8's per-thread set-up).
     o->setProperty("firstBlockUs", us.front());
+    // The load phase before the timed run (the state's model built in steps, the first blocks on this thread).
+    o->setProperty("settleBlocks", static_cast<int>(settleUs.size()));
+    o->setProperty("settleMaxUs", settleUs.empty() ? 0.0 : *std::max_element(settleUs.begin(), settleUs.end()));
+    o->setProperty("settleOverBudget", static_cast<int>(std::count_if(settleUs.begin(), settleUs.end(), [&](double v) { return v > 1e6 * block / rate; })));
+    juce::Array<juce::var> firstBlocks;
+    for (size_t b = 0; b < std::min<size_t>(16, us.size()); ++b) firstBlocks.add(us[b]);
+    o->setProperty("firstBlocksUs", firstBlocks);
     o->setProperty("maxAfterFirstUs", us.size() > 1 ? *std::max_element(us.begin() + 1, us.end()) : 0.0);
     o->setProperty("overBudget", static_cast<int>(std::count_if(us.begin(), us.end(), [&](double v) { return v > budget; })));
     o->setProperty("realtimePriority", realtime);
@@ -445,6 +463,7 @@ int main(int argc, char** argv)
         else if (key == "--preroll") o.preroll = value.getIntValue();
         else if (key == "--timing-seconds") o.timingSeconds = value.getDoubleValue();
         else if (key == "--timing-block") o.timingBlock = value.getIntValue();
+        else if (key == "--settle-seconds") o.settleSeconds = value.getDoubleValue();
         else if (key == "--swap-from") o.swapFrom = juce::File(value);
         else if (key == "--swap-to") o.swapTo = juce::File(value);
         else if (key == "--swap-reference") o.swapReference = juce::File(value);
@@ -458,7 +477,7 @@ int main(int argc, char** argv)
     }
     if (!o.plugin.exists() || !o.input.existsAsFile() || !o.state.existsAsFile() || !o.reference.existsAsFile()) {
         std::cerr << "usage: namrig-test-host --plugin P.vst3 --input in.f32 --state preset.json --reference ref.f32 [--param id=value]... "
-                     "[--rate 48000] [--blocks 32,128,1024] [--preroll 24000] [--timing-seconds 60] [--timing-block 128]\n";
+                     "[--rate 48000] [--blocks 32,128,1024] [--preroll 24000] [--timing-seconds 60] [--timing-block 128] [--settle-seconds 1]\n";
         return 2;
     }
     try {

@@ -2,14 +2,18 @@
  * Child-process probe for the rig engine's allocation test: a RigController (default model, an IR
  * loaded, meters in the graph) at RATE, warmed up, then `blocks` blocks of RigEngine.process while
  * counting GCs (PerformanceObserver) and heap growth. Prints one JSON line.
- * Run: node --expose-gc bin/run-ts.mjs test/engine/rig-alloc-probe.ts BLOCK BLOCKS RATE
+ * METERS: how the meters are read every 12 blocks (the plugin's ~30 Hz at 128 / 48 kHz): `none` (default),
+ * `peaks` (`readMeterPeaks`, the plugin's audio isolate) or `poll` (`pollMeters`, which allocates).
+ * Run: node --expose-gc bin/run-ts.mjs test/engine/rig-alloc-probe.ts BLOCK BLOCKS RATE [METERS]
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { RigController } from '../../src/dsp/engine/rig-controller.ts';
 import { DEFAULT_MODEL_PATH } from '../../src/cli/default-model.ts';
 
-const [blockArg, blocksArg, rateArg] = process.argv.slice(2);
+const [blockArg, blocksArg, rateArg, metersArg] = process.argv.slice(2);
+const meters = metersArg ?? 'none';
+if (meters !== 'none' && meters !== 'peaks' && meters !== 'poll') throw new Error(`METERS must be none, peaks or poll, got ${meters}`);
 const block = Number(blockArg);
 const blocks = Number(blocksArg);
 const rate = Number(rateArg ?? 48000);
@@ -23,6 +27,8 @@ const engine = c.engine;
 const input = new Float32Array(block);
 const output = new Float32Array(block);
 const oscillator = new Float64Array(1);
+const peaks = new Float32Array(2);
+const counter = new Int32Array(1);
 function runTen(): void {
   let phase = oscillator[0]!;
   for (let b = 0; b < 10; b++) {
@@ -31,10 +37,15 @@ function runTen(): void {
       phase += 0.031;
     }
     engine.process(input, output, block);
+    if (meters !== 'none' && ++counter[0]! % 12 === 0) {
+      if (meters === 'peaks') engine.readMeterPeaks(peaks);
+      else engine.pollMeters();
+    }
   }
   oscillator[0] = phase;
 }
-for (let k = 0; k < 500; k++) runTen();
+// Long enough for the meter path (called every 12th block) to be optimised before the count starts.
+for (let k = 0; k < (meters === 'none' ? 500 : 2500); k++) runTen();
 engine.pollMeters();
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -56,5 +67,5 @@ for (let i = 0; i < block; i++) {
 }
 setTimeout(() => {
   obs.disconnect();
-  console.log(JSON.stringify({ gcs, heapGrowth: after - before, blocks, finite, energy }));
+  console.log(JSON.stringify({ gcs, heapGrowth: after - before, blocks, finite, energy, peaks: Array.from(peaks) }));
 }, 50);

@@ -172,6 +172,21 @@ describe('RigEngine with default knobs and no IR', () => {
     expect(c.engine.pollMeters()).toEqual({});
   });
 
+  it('readMeterPeaks gives the largest |sample| since the last reading, -1 when no block ran, without allocating event objects', () => {
+    const c = controller({ params: { 'gate.enabled': 0 } });
+    run(c, new Float32Array(Math.ceil(SETTLE / BLOCK) * BLOCK));
+    const into = new Float32Array(2);
+    c.engine.readMeterPeaks(into);
+    const x = new Float32Array(BLOCK * 20);
+    x[BLOCK * 3 + 17] = -0.7; // a negative peak: the reading is its magnitude
+    const y = run(c, x);
+    c.engine.readMeterPeaks(into);
+    expect(into[0]).toBeCloseTo(0.7, 6);
+    expect(into[1]).toBe(Math.fround(y.reduce((p, v) => Math.max(p, Math.abs(v)), 0)));
+    c.engine.readMeterPeaks(into);
+    expect(Array.from(into)).toEqual([-1, -1]);
+  });
+
   it('meters catch a peak in any block between two polls, however many blocks (32 included) went by', () => {
     for (const blocks of [13, 32, 40]) {
       const c = controller({ params: { 'gate.enabled': 0 } });
@@ -345,4 +360,19 @@ describe('RigEngine allocation', () => {
       expect(r.gcs).toBe(0);
     }, 120_000);
   }
+
+  it('reading the meters with readMeterPeaks every 12 blocks allocates nothing; pollMeters does (the probe sees it)', () => {
+    const probe = (meters: string) => {
+      const out = execFileSync(process.execPath, ['--expose-gc', '--no-memory-reducer', join(root, 'bin/run-ts.mjs'), join(root, 'test/engine/rig-alloc-probe.ts'), String(BLOCK), '10000', '48000', meters], { cwd: root, encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').pop()!) as { gcs: number; heapGrowth: number; peaks: number[] };
+    };
+    const peaks = probe('peaks');
+    expect(peaks.gcs).toBe(0);
+    expect(peaks.heapGrowth).toBeLessThan(16 * 1024);
+    expect(peaks.peaks[0]).toBeGreaterThan(0.25); // the probe's 0.3 sine after the default 0 dB input gain
+    expect(peaks.peaks[0]).toBeLessThanOrEqual(0.3);
+    expect(peaks.peaks[1]).toBeGreaterThan(0);
+    const poll = probe('poll');
+    expect(poll.gcs + (poll.heapGrowth > 64 * 1024 ? 1 : 0)).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -69,9 +69,12 @@ interface HostReport {
     p999Us: number;
     maxUs: number;
     maxAtBlock: number;
-    /** The first block: the first time the timing thread enters the plugin's isolate. */
     firstBlockUs: number;
     maxAfterFirstUs: number;
+    /** The load phase before the timed run (the state's model built in steps while the old one plays). */
+    settleBlocks: number;
+    settleMaxUs: number;
+    settleOverBudget: number;
     overBudget: number;
     realtimePriority: boolean;
     /** A fixed ≈ 200 µs pure C++ workload timed right after each block: it shows the machine's own stalls. */
@@ -181,19 +184,24 @@ describe.skipIf(build.skipReason !== undefined)(`native plugin in a headless hos
     expect(s.tailMaxAbsError).toBeLessThan(1e-5);
   });
 
-  it(`processes 128-sample blocks at 48 kHz within the real-time budget over ${TIMING_SECONDS} s of audio (median, p99.9; the worst block is reported, not asserted)`, () => {
+  it(`processes 128-sample blocks at 48 kHz within the real-time budget over ${TIMING_SECONDS} s of audio: median, p99.9 and every block`, () => {
     const t = report.timing;
     const blocks = Math.round((t.seconds * t.rate) / t.block);
     expect(t.seconds).toBeGreaterThanOrEqual(TIMING_SECONDS);
     expect(t.budgetUs).toBeCloseTo((1e6 * 128) / 48000, 3);
+    expect(t.realtimePriority).toBe(true);
     expect(t.medianUs).toBeLessThan(t.budgetUs / 4);
-    expect(t.p999Us).toBeLessThan(t.budgetUs);
-    expect(t.overBudget).toBeLessThanOrEqual(Math.floor(blocks / 1000));
-    // NOT met yet: every block under the budget. Measured here: a few blocks in 22,500 take 3–8 ms while
-    // the pure C++ control workload timed in the same periods stays under 0.5 ms (so they are the engine's,
-    // not the VM's), and the first block on a new thread pays V8's per-thread set-up (≈ 3–5 ms). See
-    // native-host/README.md, "Measured". Reported here so every run shows where it stands.
-    const stalled = t.control.maxUs > t.budgetUs / 2 ? ` (the machine stalled too: control max ${t.control.maxUs.toFixed(0)} µs)` : '';
-    console.warn(`timing: worst block ${t.maxUs.toFixed(0)} µs at block ${t.maxAtBlock} (first block ${t.firstBlockUs.toFixed(0)} µs); ${t.overBudget} of ${blocks} over the ${t.budgetUs.toFixed(0)} µs budget${stalled}`);
+    expect(t.p999Us).toBeLessThan(t.budgetUs / 2);
+    // Every block of the timed run (after the 1 s in which the preset's model finished its stepped build,
+    // reported as the load phase below) stays under the budget. The pure C++ control timed in the same
+    // periods shows whether the machine itself stalled, should this ever fail.
+    const stalled = `control (≈ 200 µs of pure C++ after each block): median ${t.control.medianUs.toFixed(0)} µs, max ${t.control.maxUs.toFixed(0)} µs`;
+    expect(t.maxUs, `worst block ${t.maxUs.toFixed(0)} µs at block ${t.maxAtBlock}; ${stalled}`).toBeLessThan(t.budgetUs);
+    expect(t.overBudget).toBe(0);
+    expect(t.settleBlocks).toBe(Math.ceil((1 * t.rate) / t.block));
+    console.warn(
+      `timing: median ${t.medianUs.toFixed(0)} µs, p99.9 ${t.p999Us.toFixed(0)} µs, worst ${t.maxUs.toFixed(0)} µs of ${blocks} blocks (budget ${t.budgetUs.toFixed(0)} µs); ` +
+        `load phase (model built in steps): worst ${t.settleMaxUs.toFixed(0)} µs, ${t.settleOverBudget} of ${t.settleBlocks} over; ${stalled}`,
+    );
   });
 });

@@ -23,6 +23,16 @@ export class PeakTracker {
     this.max = hi;
   }
 
+  /**
+   * The peak |sample| since the previous reading, written into `into[at]` (−1 when no samples came in),
+   * and starts over. Allocates nothing (a returned double may be boxed; a typed-array store is not).
+   */
+  takePeakInto(into: Float32Array, at: number): void {
+    into[at] = this.min > this.max ? -1 : Math.max(Math.abs(this.min), Math.abs(this.max));
+    this.min = Infinity;
+    this.max = -Infinity;
+  }
+
   /** The range since the previous `take` (undefined when no samples came in), and starts over. */
   take(): MeterReading | undefined {
     if (this.min > this.max) return undefined;

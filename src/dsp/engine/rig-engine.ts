@@ -306,6 +306,17 @@ export class RigEngine {
     return out;
   }
 
+  /**
+   * The `in` and `out` peaks (largest |sample|) of every block since the last reading, written into
+   * `into[0]` and `into[1]` (−1 when no block ran), without draining the runtimes' event queues: for a
+   * real-time host, as it allocates nothing. The graphs' `el.meter` readings are then never taken; the
+   * runtime keeps at most a bounded queue of them (see meter-poll.ts), so nothing grows.
+   */
+  readMeterPeaks(into: Float32Array): void {
+    this.inPeaks.takePeakInto(into, 0);
+    this.outPeaks.takePeakInto(into, 1);
+  }
+
   /** Resets every node's state in both graphs (filters, convolvers, smoothers) and the sidechain delays. */
   reset(): void {
     this.pre.reset();
