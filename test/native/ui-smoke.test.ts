@@ -17,6 +17,8 @@
  *     fallback — the same with the unversioned libwebkit2gtk-4.0.so / libgtk-3.so hidden (a mount
  *       namespace), as on a machine without the -dev packages;
  *     cycles — the editor opened and closed three times, no process left;
+ *     idle — the host process's CPU use with the editor open (JUCE 7.0.5's WebView reader thread polled
+ *       with a zero timeout and spun; native-host/cmake/PatchJuceWebView.cmake);
  *     orphan — kill -9 of the host: the WebKit helper processes must be gone within 5 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,6 +213,20 @@ function fnv1aHex(text: string): string {
   return h.toString(16);
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in seconds; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state is field 3, utime 14 and stime 15 (1-based, man proc), in clock ticks.
+    const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+    const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    return ticks / hz;
+  } catch {
+    return 0;
+  }
+}
+
 /** Live (non-zombie) processes among `pids`. */
 function alive(pids: number[]): number[] {
   return pids.filter((pid) => {
@@ -337,6 +353,29 @@ describe.skipIf(missing.length > 0)('plugin editor under Xvfb', () => {
     expect(run.lines.filter((l) => l.startsWith('STEP cycle')).length, run.lines.join('\n')).toBe(3);
     expect(run.code).toBe(0);
   }, 300_000);
+
+  it('idle: with the editor open, the host process stays below 25 % of a core (JUCE 7.0.5\'s WebView reader thread spun at 70–100 %)', async () => {
+    const child = spawn(hostBinary(), ['--plugin', plugin, '--mode', 'hold', '--timeout', '60'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    try {
+      for (let i = 0; i < 900 && !out.includes('HOLDING') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out, out).toContain('HOLDING');
+      await new Promise((r) => setTimeout(r, 1000)); // the page's first layout and paint
+      const pids = [child.pid!, ...(lineOf(out.split('\n'), 'CHILDREN') ?? '').split(' ').slice(1).map((p) => Number(p.split(':')[0]))];
+      const before = pids.map(cpuSeconds);
+      const startedAt = Date.now();
+      await new Promise((r) => setTimeout(r, 3000));
+      const wall = (Date.now() - startedAt) / 1000;
+      const used = pids.map((pid, i) => (cpuSeconds(pid) - before[i]!) / wall);
+      console.log(`ui-smoke (${which}) idle editor over ${wall.toFixed(1)} s: host ${(100 * used[0]!).toFixed(1)} % of a core, WebKit helpers ${used.slice(1).map((u) => `${(100 * u).toFixed(1)} %`).join(', ')}`);
+      expect(used[0]).toBeLessThan(0.25);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }, 180_000);
 
   it('orphan: after kill -9 of the host, its WebKit helper processes exit within 5 s', async () => {
     const child = spawn(hostBinary(), ['--plugin', plugin, '--mode', 'hold', '--timeout', '60'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
