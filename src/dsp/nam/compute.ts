@@ -30,6 +30,8 @@ export interface Compute {
    * drops them (sizes do not depend on contents).
    */
   readonly defer?: (fill: DeferredFill) => void;
+  /** SIMD only: false keeps every conv on the direct kernel (no Winograd F(2,3) path; for A/B measurements). */
+  readonly winograd?: boolean;
 }
 
 /** Work that fills a buffer, splittable into `units` (e.g. tiles) of at most `floatsPerUnit` floats each. */

@@ -28,6 +28,24 @@ export interface SimdKernels {
     n: number,
     accumulate: number,
   ): void;
+  /**
+   * The K = 3 conv by Winograd F(2,3) over `packWinogradWeights`; needs dilation ≥ 4, dilation % 4 = 0,
+   * n a multiple of 2·lcm(dilation, 8), segPairs a multiple of lcm(dilation, 8), inCh·(4·segPairs + 16) + 32 floats of scratch.
+   */
+  conv_wino(
+    src: number,
+    srcStride: number,
+    dst: number,
+    dstStride: number,
+    w: number,
+    tiles: number,
+    inCh: number,
+    dilation: number,
+    n: number,
+    accumulate: number,
+    scratch: number,
+    segPairs: number,
+  ): void;
   tanh_exact(ptr: number, count: number): void;
   tanh_fast(ptr: number, count: number): void;
   sigmoid_exact(ptr: number, count: number): void;
@@ -56,6 +74,7 @@ export interface SimdKernels {
 /** Every export of the module, in the interface's order. */
 export const SIMD_KERNEL_NAMES = [
   'conv',
+  'conv_wino',
   'tanh_exact',
   'tanh_fast',
   'sigmoid_exact',

@@ -150,3 +150,51 @@ export function packLstm(weights: Float32Array, hidden: number, layers: number):
   if (src !== weights.length) throw new Error(`packLstm: expected ${src} weights, got ${weights.length}`);
   return out;
 }
+
+/** Floats in one tile of `packWinogradWeights`: (4·inCh + 1)·16. */
+export function winogradTileFloats(inCh: number): number {
+  return (4 * inCh + 1) * 16;
+}
+
+/**
+ * Packs one group's K = 3 Conv1d weights ([out][in][3] from `weights[wOffset]`, bias[out] from
+ * `weights[biasOffset]` when ≥ 0) for `conv_wino`, tiles [tileFrom, tileTo) of
+ * `convTiles(outCh) · winogradTileFloats(inCh)` floats. With W_k the out × in matrix of tap k, the
+ * Winograd F(2,3) matrices are G0 = W0, G1 = (W0+W1+W2)/2, G2 = (W0−W1+W2)/2, G3 = W2. Per tile of
+ * 4 outputs: the sets G1, G2, G0, G3 (the kernel's pass order), each for each input channel i
+ * g(o0,i)×4 g(o1,i)×4 g(o2,i)×4 g(o3,i)×4; then the bias ×4 per output (it goes with G1, whose
+ * product is in both outputs of a pair). Channels past outCh are zeros.
+ */
+export function packWinogradTilesInto(out: Float32Array, weights: Float32Array, wOffset: number, biasOffset: number, outCh: number, inCh: number, tileFrom: number, tileTo: number): void {
+  const tileFloats = winogradTileFloats(inCh);
+  out.fill(0, tileFrom * tileFloats, tileTo * tileFloats);
+  const oEnd = Math.min(outCh, tileTo * 4);
+  for (let o = tileFrom * 4; o < oEnd; o++) {
+    const base = (o >> 2) * tileFloats + (o & 3) * 4;
+    for (let i = 0; i < inCh; i++) {
+      const at = wOffset + (o * inCh + i) * 3;
+      const w0 = weights[at]!;
+      const w1 = weights[at + 1]!;
+      const w2 = weights[at + 2]!;
+      // In pass order: G1, G2, G0, G3.
+      const g = [(w0 + w1 + w2) / 2, (w0 - w1 + w2) / 2, w0, w2];
+      for (let set = 0; set < 4; set++) {
+        const p = base + (set * inCh + i) * 16;
+        out.fill(g[set]!, p, p + 4);
+      }
+    }
+    if (biasOffset >= 0) {
+      const p = base + 4 * inCh * 16;
+      out.fill(weights[biasOffset + o]!, p, p + 4);
+    }
+  }
+}
+
+/** `packWinogradTilesInto` for all tiles of a whole (ungrouped) K = 3 conv; weights as `packConvWeights`. */
+export function packWinogradWeights(weights: Float32Array, outCh: number, inCh: number, bias: boolean): Float32Array {
+  const need = outCh * inCh * 3 + (bias ? outCh : 0);
+  if (weights.length < need) throw new Error(`packWinogradWeights: need ${need} weights, got ${weights.length}`);
+  const out = new Float32Array(convTiles(outCh) * winogradTileFloats(inCh));
+  packWinogradTilesInto(out, weights, 0, bias ? outCh * inCh * 3 : -1, outCh, inCh, 0, convTiles(outCh));
+  return out;
+}

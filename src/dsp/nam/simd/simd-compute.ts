@@ -26,7 +26,8 @@ const unusable = new Proxy({} as SimdKernels, {
   },
 });
 
-export function countingCompute(maxBlock: number): CountingCompute {
+/** `winograd`: see `Compute.winograd` (give the sizing pass the same value as the real build). */
+export function countingCompute(maxBlock: number, winograd = true): CountingCompute {
   let bytes = RESERVED;
   // Buffers only need the right lengths: all are views of one scratch array (grown on demand), and
   // weight packing is dropped (`defer`), so sizing costs little more than building the layer objects.
@@ -45,15 +46,16 @@ export function countingCompute(maxBlock: number): CountingCompute {
       return scratch.subarray(0, n);
     },
     defer: () => undefined,
+    winograd,
   };
   return c;
 }
 
 /**
  * The SIMD compute on fresh memory of `bytes` (from `countingCompute`). `defer`: see `Compute.defer`
- * (absent: weights are packed while layers are built).
+ * (absent: weights are packed while layers are built). `winograd`: see `Compute.winograd`.
  */
-export function createSimdCompute(maxBlock: number, bytes: number, relaxed: boolean, defer?: Compute['defer']): Compute {
+export function createSimdCompute(maxBlock: number, bytes: number, relaxed: boolean, defer?: Compute['defer'], winograd = true): Compute {
   const pages = Math.ceil((bytes + 64) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const kernels = instantiateKernels(memory, relaxed);
@@ -70,5 +72,6 @@ export function createSimdCompute(maxBlock: number, bytes: number, relaxed: bool
       return new Float32Array(memory.buffer, offset, n);
     },
     ...(defer ? { defer } : {}),
+    winograd,
   };
 }

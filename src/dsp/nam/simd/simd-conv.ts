@@ -1,13 +1,16 @@
 /**
  * The SIMD counterpart of `ConvKernel`: same shape, same `run` signature, but the weights are
  * packed for the WebAssembly kernel (tiles of 4 output channels, each weight replicated 4×) and
- * the work is one `conv` call per group on byte pointers into the model's memory.
+ * the work is one `conv` call per group on byte pointers into the model's memory. K = 3 convs
+ * whose dilation allows it also get a Winograd F(2,3) path (`simd-winograd.ts`), taken for every
+ * block size it accepts unless the compute turns it off (`Compute.winograd === false`).
  */
 import { fillBuffer, ptr, type Compute } from '../compute.ts';
 import type { ConvRunner } from '../conv-kernel.ts';
 import type { ConvShape } from '../conv-kernel.ts';
 import { convTileFloats, packConvTilesInto } from './pack.ts';
 import type { SimdKernels } from './kernels.ts';
+import { WinogradConv, winogradApplies } from './simd-winograd.ts';
 
 export class SimdConvKernel implements ConvRunner {
   private readonly packed: Float32Array[];
@@ -21,6 +24,8 @@ export class SimdConvKernel implements ConvRunner {
   private readonly groups: number;
   /** Byte address of each group's packed weights. */
   private readonly packedAt: Int32Array;
+  /** The Winograd path, when this shape has one. */
+  private readonly winograd: WinogradConv | null;
 
   constructor(
     readonly shape: ConvShape,
@@ -54,6 +59,7 @@ export class SimdConvKernel implements ConvRunner {
       this.packed.push(dst);
     }
     this.packedAt = Int32Array.from(this.packed, (p) => p.byteOffset);
+    this.winograd = compute.winograd !== false && winogradApplies(shape, compute.maxBlock) ? new WinogradConv(shape, weights, compute, k) : null;
   }
 
   run(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, n: number, accumulate: boolean): void {
@@ -61,6 +67,11 @@ export class SimdConvKernel implements ConvRunner {
     const dilation = this.dilation;
     const groups = this.groups;
     if (groups === 1) {
+      const wino = this.winograd;
+      if (wino !== null && wino.accepts(n)) {
+        wino.run(ptr(src, srcOffset), srcStride, ptr(dst, dstOffset), dstStride, n, accumulate ? 1 : 0);
+        return;
+      }
       this.k.conv(ptr(src, srcOffset), srcStride, ptr(dst, dstOffset), dstStride, this.packedAt[0]!, this.tiles, this.inPer, K, dilation, n, accumulate ? 1 : 0);
       return;
     }

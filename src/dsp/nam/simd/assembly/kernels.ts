@@ -31,6 +31,10 @@
  *     then the tile's bias b0×4 b1×4 b2×4 b3×4 (zeros without bias)
  *   i.e. a tile is (inCh·K + 1)·16 floats. Writes (or, accumulate = 1, adds into) dst rows
  *   tile·4 … tile·4+3 for every tile, samples [0, n rounded up to 8).
+ * conv_wino(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segPairs)
+ *   The K = 3 conv by Winograd F(2,3) (4 products per output pair instead of 6) for dilations
+ *   d ≥ 4 with d % 4 = 0 and n a multiple of 2·lcm(d, 8); weights from `packWinogradWeights`,
+ *   scratch as documented at the function. Writes (or adds into) dst rows of every tile, samples [0, n).
  *
  * Activations, in place over `count` floats (rounded up to a multiple of 4):
  *   tanh_exact(ptr, count)      Eigen's float rational tanh (activations.ts `preciseTanh`), in f32
@@ -199,6 +203,263 @@ export function conv(
       v128.store(q3, a31, 16);
     }
   }
+}
+
+// ── Winograd F(2,3) convolution (K = 3, dilation d ≥ 4, d % 4 = 0) ──────────────────────────────
+
+/**
+ * conv_wino(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segPairs)
+ *
+ * The same result as `conv(…, K = 3, dilation, …)` with 4 matrix products per output PAIR
+ * (y[t], y[t+d]) instead of 6. For x0..x3 = x[t−2d], x[t−d], x[t], x[t+d] (per input channel):
+ *   u0 = x0 − x2, u1 = x1 + x2, u2 = x2 − x1, u3' = x3 − x1
+ *   m_i = G_i·u_i (G0 = W0, G1 = (W0+W1+W2)/2 with the bias, G2 = (W0−W1+W2)/2, G3 = W2)
+ *   y[t] = (m1 + m2) + m0,  y[t+d] = (m1 − m2) + m3'
+ * The block is cut into runs of 2d samples: the first d are the "t" of each pair, the last d the
+ * "t+d". Time runs 4 pairs per vector and 2 vectors per step, so each segment of the block holds a
+ * multiple of 8 pairs: the caller passes n a multiple of 2·lcm(d, 8), and `segPairs` (pairs per
+ * segment) a multiple of lcm(d, 8).
+ *
+ * Per segment: (1) the input transform writes u into the scratch, per input channel c at
+ * `scratch + c·(16·segPairs + 64)` bytes, per vector of 4 pairs 64 bytes: u0, u1, u2, u3'; then
+ * (2) per tile of 4 outputs and 8 pairs, four passes over the input channels (8 accumulators each,
+ * like `conv`): m1 (kept in 128 bytes of scratch after the u rows), m2 (then y[t+d] = m1 − m2 is
+ * stored and m1 + m2 kept), + m0 (y[t] stored), + m3' (y[t+d] completed).
+ *
+ * w: per tile, the sets G1, G2, G0, G3 in that order, each for each input channel 16 floats
+ *    (4 outputs × 4 lanes, as `conv` with K = 1), then G1's bias (16 floats): `packWinogradWeights`.
+ * scratch: inCh·(4·segPairs + 16) + 32 floats, 16-byte aligned.
+ */
+export function conv_wino(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  segPairs: i32,
+): void {
+  const d = dilation;
+  const dB = <usize>d << 2;
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  // One channel's u rows, padded so channels are never a multiple of 4 KiB apart.
+  const chStep = (<usize>segPairs << 4) + 64;
+  const chanEnd = <usize>inCh * chStep;
+  const keep = scratch + chanEnd;
+  const setBytes = <usize>inCh << 6;
+  const tileBytes = (setBytes << 2) + 64;
+  const seg = segPairs << 1;
+  for (let s0 = 0; s0 < n; s0 += seg) {
+    const vectors = (min(s0 + seg, n) - s0) >> 3;
+    // 1. Input transform.
+    for (let c = 0; c < inCh; c++) {
+      let p = src + <usize>c * srcStep + (<usize>s0 << 2);
+      let u = scratch + <usize>c * chStep;
+      let left = dB;
+      for (let k = 0; k < vectors; k++) {
+        const x1 = v128.load(p - dB);
+        const x2 = v128.load(p);
+        v128.store(u, f32x4.sub(v128.load(p - (dB << 1)), x2), 0);
+        v128.store(u, f32x4.add(x1, x2), 16);
+        v128.store(u, f32x4.sub(x2, x1), 32);
+        v128.store(u, f32x4.sub(v128.load(p + dB), x1), 48);
+        u += 64;
+        p += 16;
+        left -= 16;
+        if (left == 0) {
+          // End of the first half of a run of 2d: skip its second half.
+          p += dB;
+          left = dB;
+        }
+      }
+    }
+    // 2. Products and output transform, per tile and 8 pairs.
+    for (let tile = 0; tile < tiles; tile++) {
+      const w1 = w + <usize>tile * tileBytes;
+      const w2 = w1 + setBytes;
+      const w0 = w2 + setBytes;
+      const w3 = w0 + setBytes;
+      const y0 = dst + <usize>(tile << 2) * dstStep;
+      for (let v = 0; v < vectors; v += 2) {
+        // Samples of the first output of each pair, for vectors v and v + 1.
+        const qa = v << 2;
+        const qb = qa + 4;
+        const ta = y0 + (<usize>(s0 + qa + (qa / d) * d) << 2);
+        const tb = y0 + (<usize>(s0 + qb + (qb / d) * d) << 2);
+        const u0 = scratch + (<usize>v << 6);
+        const uEnd = u0 + chanEnd;
+        // m1 = G1·u1 + bias
+        let a0 = v128.load(w3 + setBytes, 0);
+        let a1 = v128.load(w3 + setBytes, 16);
+        let a2 = v128.load(w3 + setBytes, 32);
+        let a3 = v128.load(w3 + setBytes, 48);
+        let b0 = a0;
+        let b1 = a1;
+        let b2 = a2;
+        let b3 = a3;
+        let p = u0 + 16;
+        let wp = w1;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd + 16);
+        v128.store(keep, a0, 0);
+        v128.store(keep, a1, 16);
+        v128.store(keep, a2, 32);
+        v128.store(keep, a3, 48);
+        v128.store(keep, b0, 64);
+        v128.store(keep, b1, 80);
+        v128.store(keep, b2, 96);
+        v128.store(keep, b3, 112);
+        // m2 = G2·u2
+        a0 = f32x4.splat(0);
+        a1 = a0;
+        a2 = a0;
+        a3 = a0;
+        b0 = a0;
+        b1 = a0;
+        b2 = a0;
+        b3 = a0;
+        p = u0 + 32;
+        wp = w2;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd + 32);
+        // y[t+d] = m1 − m2 (so far), and m1 + m2 carried on.
+        let m1 = v128.load(keep, 0);
+        wino_put(ta + dB, f32x4.sub(m1, a0), accumulate);
+        a0 = f32x4.add(m1, a0);
+        m1 = v128.load(keep, 16);
+        wino_put(ta + dB + dstStep, f32x4.sub(m1, a1), accumulate);
+        a1 = f32x4.add(m1, a1);
+        m1 = v128.load(keep, 32);
+        wino_put(ta + dB + 2 * dstStep, f32x4.sub(m1, a2), accumulate);
+        a2 = f32x4.add(m1, a2);
+        m1 = v128.load(keep, 48);
+        wino_put(ta + dB + 3 * dstStep, f32x4.sub(m1, a3), accumulate);
+        a3 = f32x4.add(m1, a3);
+        m1 = v128.load(keep, 64);
+        wino_put(tb + dB, f32x4.sub(m1, b0), accumulate);
+        b0 = f32x4.add(m1, b0);
+        m1 = v128.load(keep, 80);
+        wino_put(tb + dB + dstStep, f32x4.sub(m1, b1), accumulate);
+        b1 = f32x4.add(m1, b1);
+        m1 = v128.load(keep, 96);
+        wino_put(tb + dB + 2 * dstStep, f32x4.sub(m1, b2), accumulate);
+        b2 = f32x4.add(m1, b2);
+        m1 = v128.load(keep, 112);
+        wino_put(tb + dB + 3 * dstStep, f32x4.sub(m1, b3), accumulate);
+        b3 = f32x4.add(m1, b3);
+        // y[t] = m1 + m2 + G0·u0
+        p = u0;
+        wp = w0;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd);
+        wino_put(ta, a0, accumulate);
+        wino_put(ta + dstStep, a1, accumulate);
+        wino_put(ta + 2 * dstStep, a2, accumulate);
+        wino_put(ta + 3 * dstStep, a3, accumulate);
+        wino_put(tb, b0, accumulate);
+        wino_put(tb + dstStep, b1, accumulate);
+        wino_put(tb + 2 * dstStep, b2, accumulate);
+        wino_put(tb + 3 * dstStep, b3, accumulate);
+        // y[t+d] += G3·u3'
+        a0 = v128.load(ta + dB);
+        a1 = v128.load(ta + dB + dstStep);
+        a2 = v128.load(ta + dB + 2 * dstStep);
+        a3 = v128.load(ta + dB + 3 * dstStep);
+        b0 = v128.load(tb + dB);
+        b1 = v128.load(tb + dB + dstStep);
+        b2 = v128.load(tb + dB + 2 * dstStep);
+        b3 = v128.load(tb + dB + 3 * dstStep);
+        p = u0 + 48;
+        wp = w3;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd + 48);
+        v128.store(ta + dB, a0);
+        v128.store(ta + dB + dstStep, a1);
+        v128.store(ta + dB + 2 * dstStep, a2);
+        v128.store(ta + dB + 3 * dstStep, a3);
+        v128.store(tb + dB, b0);
+        v128.store(tb + dB + dstStep, b1);
+        v128.store(tb + dB + 2 * dstStep, b2);
+        v128.store(tb + dB + 3 * dstStep, b3);
+      }
+    }
+  }
+}
+
+/** Stores v at q, or adds it to what is there when accumulating. */
+@inline
+function wino_put(q: usize, v: v128, accumulate: i32): void {
+  v128.store(q, accumulate ? f32x4.add(v, v128.load(q)) : v);
 }
 
 // ── Scalar-vector math used by the activations and the LSTM ─────────────────────────────────────
