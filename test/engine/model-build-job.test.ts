@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNamModel, NamError, parseNam, type KernelChoice, type NamFile, type NamModel } from '../../src/dsp/nam/index.ts';
 import { measureArenaBytes, ModelBuildJob, type BuildStepReport } from '../../src/dsp/nam/model-build-job.ts';
-import { convTileFloats, convTiles } from '../../src/dsp/nam/simd/pack.ts';
+import { convTileFloats, convTiles, winogradTileFloats } from '../../src/dsp/nam/simd/pack.ts';
 import { loadReferenceCase, referenceInput } from '../helpers/fixtures.ts';
 
 const BLOCK = 128;
@@ -87,6 +87,7 @@ describe('ModelBuildJob', () => {
     // A budget below one tile packs exactly one tile per step (the smallest unit).
     const packs = reports.filter((r) => r.phase === 'pack');
     const tileSizes = new Set([16, 8].flatMap((c) => [3, 1].map((k) => convTileFloats(c, k))));
+    tileSizes.add(winogradTileFloats(16)); // the 16-channel layers' Winograd F(2,3) weights
     for (const r of packs) expect(r.packedFloats).toBeGreaterThan(0);
     expect(packs.every((r) => r.packedFloats <= Math.max(...tileSizes, convTileFloats(1, 1)))).toBe(true);
   });
@@ -100,13 +101,16 @@ describe('ModelBuildJob', () => {
     const packs = reports.filter((r) => r.phase === 'pack');
     // Independent count of the packed floats: the standard WaveNet's convs (tiles of 4 output channels).
     const conv = (inCh: number, outCh: number, K: number) => convTiles(outCh) * convTileFloats(inCh, K);
+    // At block 128 the 16-channel array's d = 4…64 convs (5) also pack Winograd F(2,3) weights
+    // (simd-winograd.ts); the 8-channel array is below WINOGRAD_MIN_CHANNELS.
+    const winograd = (ch: number) => (ch === 16 ? 5 * convTiles(ch) * winogradTileFloats(ch) : 0);
     const array = (inSize: number, ch: number, cond: number, head: number) =>
-      conv(inSize, ch, 1) + 10 * (conv(ch, ch, 3) + conv(cond, ch, 1) + conv(ch, ch, 1)) + conv(ch, head, 1);
+      conv(inSize, ch, 1) + 10 * (conv(ch, ch, 3) + conv(cond, ch, 1) + conv(ch, ch, 1)) + winograd(ch) + conv(ch, head, 1);
     const total = array(1, 16, 1, 8) + array(16, 8, 1, 1);
     expect(packs.reduce((s, r) => s + r.packedFloats, 0)).toBe(total);
     for (const r of packs) expect(r.packedFloats).toBeLessThanOrEqual(budget);
     // Steps are well filled: each leaves less than one (largest) tile of its budget unused, but the last.
-    const maxTile = convTileFloats(16, 3);
+    const maxTile = Math.max(convTileFloats(16, 3), winogradTileFloats(16));
     expect(packs.length).toBeLessThanOrEqual(Math.ceil(total / (budget - maxTile)));
     // size, memory, construct, packs, reset, one steady-state prewarm step.
     expect(reports.map((r) => r.phase)).toEqual(['size', 'memory', 'construct', ...packs.map(() => 'pack'), 'reset', 'prewarm']);

@@ -8,7 +8,8 @@
  * 2·lcm(d, 8); other blocks use the direct kernel. Grouped convs stay on the direct kernel, and so
  * do narrow ones: the transforms cost per input channel and per output row, the saving per product,
  * so below WINOGRAD_MIN_CHANNELS in or out the direct kernel was as fast or faster (measured in the
- * standard WaveNet: 16→16 layers ~15% faster, 8→8 layers ~5% slower; bench/winograd-ab.ts).
+ * standard WaveNet at block 128: 16→16 layers ~1.15× faster, 8→8 layers ~5% slower;
+ * bench/winograd-layers.ts, and the whole model in bench/winograd-ab.ts).
  */
 import { fillBuffer, type Compute } from '../compute.ts';
 import type { ConvShape } from '../conv-kernel.ts';
