@@ -108,7 +108,7 @@ for (const variant of VARIANTS) {
       }
     });
 
-    it('transforms count rounded up to 4 and nothing past it', () => {
+    it('transforms count rounded up to 4 and nothing past it (even and odd numbers of vectors)', () => {
       for (const check of CHECKS) {
         arena.reset();
         const data = Float32Array.from({ length: 12 }, (_, i) => i - 5.5);
@@ -117,6 +117,14 @@ for (const variant of VARIANTS) {
         const got = arena.read(at, 12);
         for (let i = 0; i < 8; i++) expect(Math.abs(got[i]! - check.ref(data[i]!))).toBeLessThanOrEqual(check.tol(data[i]!, 0) + 1e-12);
         for (let i = 8; i < 12; i++) expect(got[i]).toBe(data[i]);
+        // An odd number of vectors (9 → 12 floats): the two-vector loop plus its one-vector tail.
+        arena.reset();
+        const wide = Float32Array.from({ length: 16 }, (_, i) => (i - 7.5) / 2);
+        const atWide = arena.put(wide);
+        check.run(arena.k, atWide, 9);
+        const gotWide = arena.read(atWide, 16);
+        for (let i = 0; i < 12; i++) expect(Math.abs(gotWide[i]! - check.ref(wide[i]!))).toBeLessThanOrEqual(check.tol(wide[i]!, 0) + 1e-12);
+        for (let i = 12; i < 16; i++) expect(gotWide[i]).toBe(wide[i]);
         arena.reset();
         const at0 = arena.put(data);
         check.run(arena.k, at0, 0);

@@ -532,20 +532,49 @@ function vsigmoidFast(x: v128): v128 {
 
 // ── Activations (in place) ──────────────────────────────────────────────────────────────────────
 
+// The rational activations run two vectors per iteration: V8 rebuilds each splat constant inside
+// the loop body, so sharing one body between two vectors halves that cost (measured per vector of
+// 4, relaxed / baseline SIMD: fast tanh 1.9 → 1.4 / 2.5 → 2.0 ns, exact tanh 5.5 → 3.8 / 9.1 → 5.8 ns,
+// exact sigmoid 6.8 → 4.3 / 10.1 → 6.4 ns). Same lanes, same operations, same results.
+
 export function tanh_exact(ptr: usize, count: i32): void {
-  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vtanhExact(v128.load(p)));
+  let p = ptr;
+  const end = ptr + span(count);
+  for (; p + 32 <= end; p += 32) {
+    v128.store(p, vtanhExact(v128.load(p, 0)), 0);
+    v128.store(p, vtanhExact(v128.load(p, 16)), 16);
+  }
+  if (p < end) v128.store(p, vtanhExact(v128.load(p)));
 }
 
 export function tanh_fast(ptr: usize, count: i32): void {
-  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vtanhFast(v128.load(p)));
+  let p = ptr;
+  const end = ptr + span(count);
+  for (; p + 32 <= end; p += 32) {
+    v128.store(p, vtanhFast(v128.load(p, 0)), 0);
+    v128.store(p, vtanhFast(v128.load(p, 16)), 16);
+  }
+  if (p < end) v128.store(p, vtanhFast(v128.load(p)));
 }
 
 export function sigmoid_exact(ptr: usize, count: i32): void {
-  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vsigmoidExact(v128.load(p)));
+  let p = ptr;
+  const end = ptr + span(count);
+  for (; p + 32 <= end; p += 32) {
+    v128.store(p, vsigmoidExact(v128.load(p, 0)), 0);
+    v128.store(p, vsigmoidExact(v128.load(p, 16)), 16);
+  }
+  if (p < end) v128.store(p, vsigmoidExact(v128.load(p)));
 }
 
 export function sigmoid_fast(ptr: usize, count: i32): void {
-  for (let p = ptr, end = ptr + span(count); p < end; p += 16) v128.store(p, vsigmoidFast(v128.load(p)));
+  let p = ptr;
+  const end = ptr + span(count);
+  for (; p + 32 <= end; p += 32) {
+    v128.store(p, vsigmoidFast(v128.load(p, 0)), 0);
+    v128.store(p, vsigmoidFast(v128.load(p, 16)), 16);
+  }
+  if (p < end) v128.store(p, vsigmoidFast(v128.load(p)));
 }
 
 export function relu(ptr: usize, count: i32): void {
@@ -598,7 +627,15 @@ export function softsign(ptr: usize, count: i32): void {
 }
 
 export function silu_exact(ptr: usize, count: i32): void {
-  for (let p = ptr, end = ptr + span(count); p < end; p += 16) {
+  let p = ptr;
+  const end = ptr + span(count);
+  for (; p + 32 <= end; p += 32) {
+    const x0 = v128.load(p, 0);
+    const x1 = v128.load(p, 16);
+    v128.store(p, f32x4.mul(x0, vsigmoidExact(x0)), 0);
+    v128.store(p, f32x4.mul(x1, vsigmoidExact(x1)), 16);
+  }
+  if (p < end) {
     const x = v128.load(p);
     v128.store(p, f32x4.mul(x, vsigmoidExact(x)));
   }
