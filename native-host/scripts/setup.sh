@@ -37,8 +37,8 @@ fi
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 jobs="${NAMRIG_JOBS:-2}"
 run_x() { if [ -n "${DISPLAY:-}" ] || ! command -v xvfb-run >/dev/null 2>&1; then "$@"; else xvfb-run -a "$@"; fi; }
-# What the tests need first: the VST3, the Standalone and the test host.
-targets=(NamRig_VST3 NamRig_Standalone namrig-test-host)
+# What the tests need first: the VST3, the Standalone, the test host and the engine test.
+targets=(NamRig_VST3 NamRig_Standalone namrig-test-host namrig-engine-test)
 cmake --build "$build" -j "$jobs" --target "${targets[@]}"
 if [ "${1:-}" = "--tests-only" ]; then
   echo "setup: built $build/NamRig_artefacts/Release (VST3, Standalone, test host)"

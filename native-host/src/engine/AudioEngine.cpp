@@ -38,7 +38,7 @@ struct AudioEngine::Exclusive {
 };
 
 AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBlockSize)
-    : sampleRate_(sampleRate), maxBlockSize_(maxBlockSize), js_(bundle, "nam-rig-audio.js")
+    : sampleRate_(sampleRate), maxBlockSize_(maxBlockSize), hardCut_(std::getenv("NAMRIG_HEAVY_GROUP_HARD_CUT") != nullptr), js_(bundle, "nam-rig-audio.js")
 {
     JsIsolate::Scope scope(js_);
     auto* isolate = js_.isolate();
@@ -111,7 +111,14 @@ AudioEngine::~AudioEngine()
 bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexcept
 {
     inProcess_.store(true, std::memory_order_seq_cst);
-    if (exclusive_.load(std::memory_order_seq_cst) || failed_.load(std::memory_order_relaxed) || n < 1 || n > maxBlockSize_) {
+    lastBlockAt_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    const int fade = fade_.load(std::memory_order_acquire);
+    if (exclusive_.load(std::memory_order_seq_cst) || fade == FadedOut) {
+        keptOut_.store(true, std::memory_order_relaxed);
+        inProcess_.store(false, std::memory_order_seq_cst);
+        return false;
+    }
+    if (failed_.load(std::memory_order_relaxed) || n < 1 || n > maxBlockSize_) {
         inProcess_.store(false, std::memory_order_seq_cst);
         return false;
     }
@@ -130,12 +137,52 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
             ok = false;
         } else {
             std::memcpy(out, outData_, sizeof(float) * static_cast<size_t>(n));
+            // compare-exchange: the message thread may have moved on meanwhile (timed out, or asked again).
+            int expected = fade;
+            if (fade == FadeOutAsked) {
+                ramp(out, n, false);
+                keptOut_.store(true, std::memory_order_relaxed);
+                fade_.compare_exchange_strong(expected, FadedOut, std::memory_order_acq_rel);
+            } else if (fade == FadeInNext) {
+                ramp(out, n, true);
+                fade_.compare_exchange_strong(expected, Playing, std::memory_order_acq_rel);
+            }
             readMeters();
             if (result->IsInt32() && result.As<v8::Int32>()->Value() > 0) takeEventsIntoSlots(result.As<v8::Int32>()->Value());
         }
     }
     inProcess_.store(false, std::memory_order_seq_cst);
     return ok;
+}
+
+void AudioEngine::ramp(float* out, int n, bool up) noexcept
+{
+    // Linear, ending at 0 (down) or starting from 1/n (up), so the fade-out's last sample is silent.
+    for (int i = 0; i < n; ++i) {
+        const float g = static_cast<float>(i + 1) / static_cast<float>(n);
+        out[i] *= up ? g : 1.0f - g;
+    }
+}
+
+bool AudioEngine::fadeOutBeforeHeavyGroup()
+{
+    keptOut_.store(false, std::memory_order_relaxed);
+    const auto period = std::chrono::microseconds(static_cast<long>(1e6 * maxBlockSize_ / sampleRate_));
+    const auto now = std::chrono::steady_clock::now();
+    const auto last = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(lastBlockAt_.load(std::memory_order_relaxed)));
+    // No block in the last two periods: the host is not processing now (or only on this thread), so there
+    // is nothing to fade.
+    if (now - last > 2 * period) return false;
+    fade_.store(FadeOutAsked, std::memory_order_release);
+    // The next block comes within a period; some hosts hold their audio thread while the state is set
+    // (JUCE's VST3 hosting), so the wait is short and the group goes ahead without a fade then.
+    const auto limit = now + period + period / 2 + std::chrono::milliseconds(2);
+    while (fade_.load(std::memory_order_acquire) == FadeOutAsked && std::chrono::steady_clock::now() < limit)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // Either the audio thread faded out (FadedOut) or it did not come: from here on it stays out.
+    return fade_.exchange(FadedOut, std::memory_order_acq_rel) == FadedOut;
+    // (A block that read FadeOutAsked just before the timeout still ramps down and sets keptOut_:
+    // push() reads keptOut_ only once Exclusive has waited that block out.)
 }
 
 void AudioEngine::readMeters() noexcept
@@ -221,15 +268,22 @@ std::string AudioEngine::push(std::unique_ptr<WireOps> ops)
         ++outstanding_;
         return {};
     }
-    Exclusive ex(*this);
-    JsIsolate::Scope scope(js_);
-    drainQueue(); // keep the order: everything queued before this group first
-    try {
-        applyGroup(*ops);
-    } catch (const std::exception& e) {
-        return e.what();
+    if (!hardCut_) fadeOutBeforeHeavyGroup();
+    std::string error;
+    {
+        Exclusive ex(*this);
+        JsIsolate::Scope scope(js_);
+        drainQueue(); // keep the order: everything queued before this group first
+        try {
+            applyGroup(*ops);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
     }
-    return {};
+    // Fade back in only if something was cut (a block faded out, or blocks came out silent meanwhile).
+    const bool cut = keptOut_.load(std::memory_order_relaxed) && !hardCut_;
+    fade_.store(cut ? FadeInNext : Playing, std::memory_order_release);
+    return error;
 }
 
 void AudioEngine::collectGarbage()

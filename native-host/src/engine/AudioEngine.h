@@ -9,7 +9,11 @@
 //   and are built in bounded steps, one after each block's audio, while the old model plays);
 // - heavy groups (an IR: a VFS entry) are applied by the message thread while the audio thread is
 //   kept out of the isolate by an atomic handshake: the audio thread never waits on a lock; for those few
-//   milliseconds its blocks come out silent (or dry when bypassed) — process() returns false;
+//   milliseconds its blocks come out silent (or dry when bypassed) — process() returns false. The gap is
+//   a soft mute, not a cut: the message thread first asks for a fade-out, which the audio thread applies
+//   to its next block (a linear ramp to 0) before it stays out; the first block after the group fades
+//   back in. When no block comes within a few periods (the host is not processing, or processes on this
+//   same thread), it goes ahead without a fade: nothing was cut, so nothing fades back in;
 // - applied groups go back to the message thread through a second queue to be freed there;
 // - the engine's answers for the graph isolate (a model loaded or failed, node ids freed by a gc; JSON
 //   texts, src/dsp/engine/native/audio-events.ts) are written by the audio thread into preallocated
@@ -23,6 +27,7 @@
 #include "WireOps.h"
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +79,9 @@ private:
 
     const double sampleRate_;
     const int maxBlockSize_;
+    // Diagnostics (NAMRIG_HEAVY_GROUP_HARD_CUT set): heavy groups cut the audio without the soft mute,
+    // as before it existed; the IR-swap test uses it to show its measure sees a cut.
+    const bool hardCut_;
     JsIsolate js_;
     v8::Global<v8::Object> engine_;
     v8::Global<v8::Function> processFn_;
@@ -100,6 +108,15 @@ private:
     SpscQueue<WireOps> toAudio_{ queueCapacity };
     SpscQueue<WireOps> applied_{ queueCapacity };
     int outstanding_ = 0; // groups pushed and not yet freed (message thread)
+
+    // The soft mute around heavy groups: the message thread asks (FadeOutAsked), the audio thread fades
+    // its next block out and stays out (FadedOut) until the group is applied (FadeInNext).
+    enum Fade : int { Playing = 0, FadeOutAsked = 1, FadedOut = 2, FadeInNext = 3 };
+    std::atomic<int> fade_{ Playing };
+    bool fadeOutBeforeHeavyGroup(); // message thread; false when no block came to fade out
+    std::atomic<bool> keptOut_{ false }; // a block was faded out or came out silent for a heavy group
+    std::atomic<std::chrono::steady_clock::rep> lastBlockAt_{ 0 }; // when the latest block began (audio thread)
+    static void ramp(float* out, int n, bool up) noexcept;
 
     std::atomic<bool> exclusive_{ false };
     std::atomic<bool> inProcess_{ false };
