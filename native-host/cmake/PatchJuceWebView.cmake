@@ -1,10 +1,12 @@
-# A build-time fix for Debian's JUCE 7.0.5 on Linux: the WebBrowserComponent's reader thread waits for
-# the GTK/WebKit child's messages with poll(..., 0) in a loop, so an open editor spins a core at
-# 70–100 % (measured, native-host/README.md). This compiles juce_gui_extra from a copy in the build
-# directory whose poll blocks until a message or the quit signal arrives (timeout −1; quit() writes to
-# the control pipe the thread also polls, so closing the editor still wakes it). Nothing from JUCE is
-# kept in the source tree: the copy is made from the installed module at configure time, and when the
-# expected line is not found (another JUCE) the installed module is used unchanged, with a warning.
+# Build-time fixes for Debian's JUCE 7.0.5 WebBrowserComponent on Linux (measured, native-host/README.md):
+# - its reader thread waits for the GTK/WebKit child's messages with poll(..., 0) in a loop, so an open
+#   editor spins a core at 70–100 %: the poll now blocks until a message or the quit signal arrives
+#   (timeout −1; quit() writes to the control pipe the thread also polls, so closing still wakes it);
+# - each editor left four file descriptors open (the child's two channels, the thread's control pipe):
+#   they are now closed when it goes.
+# This compiles juce_gui_extra from a copy in the build directory. Nothing from JUCE is kept in the source
+# tree: the copy is made from the installed module at configure time, and when an expected passage is not
+# found (another JUCE) the installed module is used unchanged, with a warning.
 function(namrig_patch_juce_webview)
   if(APPLE OR WIN32 OR NOT TARGET juce_gui_extra)
     return()
@@ -25,20 +27,52 @@ function(namrig_patch_juce_webview)
   set(copy_root "${CMAKE_BINARY_DIR}/juce-patched")
   set(copy_dir "${copy_root}/juce_gui_extra")
   file(READ "${module_dir}/${file}" text)
-  set(spin "result = poll (&pfds.front(), static_cast<nfds_t> (pfds.size()), 0);")
-  set(block "result = poll (&pfds.front(), static_cast<nfds_t> (pfds.size()), -1); /* nam-rig: block, do not spin */")
-  string(FIND "${text}" "${spin}" at)
+  # 1. The reader thread's poll blocks instead of spinning.
+  set(find1 "result = poll (&pfds.front(), static_cast<nfds_t> (pfds.size()), 0);")
+  set(repl1 "result = poll (&pfds.front(), static_cast<nfds_t> (pfds.size()), -1); /* nam-rig: block, do not spin */")
+  # 2. and 3. The editor's pipes are closed when it goes (JUCE 7.0.5 left four descriptors open per
+  # editor: the child's two channels and the thread's control pipe).
+  set(find2 "            waitForThreadToExit (-1);\n            receiver = nullptr;\n")
+  set(repl2 "${find2}            close (threadControl[0]); close (threadControl[1]); /* nam-rig: were leaked */\n")
+  set(find3 "            CommandReceiver::sendCommand (outChannel, \"quit\", {});\n            killChild();\n")
+  set(repl3 "${find3}            close (inChannel); close (outChannel); /* nam-rig: were leaked */\n")
+  set(patched "${text}")
+  foreach(i 1 2 3)
+    string(FIND "${patched}" "${find${i}}" at)
+    if(at EQUAL -1)
+      message(WARNING "nam-rig: patch ${i} of ${module_dir}/${file} does not apply (another JUCE?); the WebView is left unpatched")
+      return()
+    endif()
+    string(REPLACE "${find${i}}" "${repl${i}}" patched "${patched}")
+  endforeach()
+  # file(COPY) skips files already there with the same timestamp, and the patched file is rewritten only
+  # when it changes: a re-configure does not rebuild juce_gui_extra.
+  file(COPY "${module_dir}" DESTINATION "${copy_root}" PATTERN "juce_gui_extra.cpp" EXCLUDE)
+  set(current "")
+  if(EXISTS "${copy_dir}/${file}.patched")
+    file(READ "${copy_dir}/${file}.patched" current)
+  endif()
+  if(NOT current STREQUAL patched)
+    file(WRITE "${copy_dir}/${file}.patched" "${patched}")
+  endif()
+  # The unity file includes the platform file by relative path: point it at the patched one.
+  file(READ "${module_dir}/juce_gui_extra.cpp" unity_text)
+  string(FIND "${unity_text}" "#include \"${file}\"" at)
   if(at EQUAL -1)
-    message(WARNING "nam-rig: the WebView reader's poll(…, 0) was not found in ${module_dir}/${file}; left unpatched")
+    message(WARNING "nam-rig: juce_gui_extra.cpp does not include ${file} as expected; the WebView is left unpatched")
     return()
   endif()
-  string(REPLACE "${spin}" "${block}" patched "${text}")
-  file(REMOVE_RECURSE "${copy_dir}")
-  file(COPY "${module_dir}" DESTINATION "${copy_root}")
-  file(WRITE "${copy_dir}/${file}" "${patched}")
+  string(REPLACE "#include \"${file}\"" "#include \"${file}.patched\"" unity_patched "${unity_text}")
+  set(current "")
+  if(EXISTS "${copy_dir}/juce_gui_extra.cpp")
+    file(READ "${copy_dir}/juce_gui_extra.cpp" current)
+  endif()
+  if(NOT current STREQUAL unity_patched)
+    file(WRITE "${copy_dir}/juce_gui_extra.cpp" "${unity_patched}")
+  endif()
   list(TRANSFORM sources REPLACE "^${module_dir}/" "${copy_dir}/")
   set_property(TARGET juce_gui_extra PROPERTY INTERFACE_SOURCES "${sources}")
   # Re-run the patch when the installed file changes (a JUCE update).
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${module_dir}/${file}")
-  message(STATUS "nam-rig: juce_gui_extra compiled from ${copy_dir} (WebView reader thread blocks in poll)")
+  message(STATUS "nam-rig: juce_gui_extra compiled from ${copy_dir} (WebView fixes: blocking reader thread, pipes closed)")
 endfunction()

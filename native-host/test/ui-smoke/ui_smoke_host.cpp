@@ -48,6 +48,25 @@ void step(const juce::String& what) {
 }
 
 // Every live descendant of this process (pid → command name); zombies count as gone.
+// This process's resident memory (KiB), open file descriptors and threads, from /proc/self.
+struct Footprint {
+    long rssKiB = 0;
+    int fds = 0;
+    int threads = 0;
+};
+Footprint footprint()
+{
+    Footprint f;
+    juce::StringArray lines;
+    lines.addLines(juce::File("/proc/self/status").loadFileAsString());
+    for (const auto& l : lines) {
+        if (l.startsWith("VmRSS:")) f.rssKiB = l.fromFirstOccurrenceOf(":", false, false).trim().getLargeIntValue();
+        if (l.startsWith("Threads:")) f.threads = l.fromFirstOccurrenceOf(":", false, false).trim().getIntValue();
+    }
+    f.fds = juce::File("/proc/self/fd").getNumberOfChildFiles(juce::File::findFiles | juce::File::ignoreHiddenFiles, "*");
+    return f;
+}
+
 std::map<int, juce::String> descendants() {
     std::map<int, int> parentOf;
     std::map<int, juce::String> nameOf;
@@ -214,8 +233,11 @@ int main(int argc, char* argv[]) {
             const auto open = descendants();
             session.close();
             const bool gone = pumpUntil([] { return descendants().empty(); }, 10);
+            pumpUntil([] { return false; }, 0.5); // let the closed editor's pending messages run
+            const auto f = footprint();
             step("cycle " + juce::String(cycle) + ": page up in " + juce::String(int(ms)) + " ms, " + juce::String(int(open.size()))
                  + " helper processes while open, " + (gone ? "none" : juce::String(int(descendants().size()))) + " after close");
+            std::cout << "FOOTPRINT " << cycle << " rss " << f.rssKiB << " fds " << f.fds << " threads " << f.threads << std::endl;
             if (!gone) {
                 printChildren("LEFT", descendants());
                 fail("helper processes left after closing the editor");
