@@ -38,7 +38,8 @@ struct AudioEngine::Exclusive {
 };
 
 AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBlockSize)
-    : sampleRate_(sampleRate), maxBlockSize_(maxBlockSize), hardCut_(std::getenv("NAMRIG_HEAVY_GROUP_HARD_CUT") != nullptr), js_(bundle, "nam-rig-audio.js")
+    : sampleRate_(sampleRate), maxBlockSize_(maxBlockSize), hardCut_(std::getenv("NAMRIG_HEAVY_GROUP_HARD_CUT") != nullptr),
+      heavyHoldMs_(std::getenv("NAMRIG_HEAVY_GROUP_HOLD_MS") != nullptr ? std::atoi(std::getenv("NAMRIG_HEAVY_GROUP_HOLD_MS")) : 0), js_(bundle, "nam-rig-audio.js")
 {
     JsIsolate::Scope scope(js_);
     auto* isolate = js_.isolate();
@@ -279,6 +280,7 @@ std::string AudioEngine::push(std::unique_ptr<WireOps> ops)
         } catch (const std::exception& e) {
             error = e.what();
         }
+        if (heavyHoldMs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(heavyHoldMs_));
     }
     // Fade back in only if something was cut (a block faded out, or blocks came out silent meanwhile).
     const bool cut = keptOut_.load(std::memory_order_relaxed) && !hardCut_;

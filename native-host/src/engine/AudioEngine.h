@@ -82,6 +82,9 @@ private:
     // Diagnostics (NAMRIG_HEAVY_GROUP_HARD_CUT set): heavy groups cut the audio without the soft mute,
     // as before it existed; the IR-swap test uses it to show its measure sees a cut.
     const bool hardCut_;
+    // Diagnostics (NAMRIG_HEAVY_GROUP_HOLD_MS): a heavy group keeps the audio thread out this much longer,
+    // as a slow one would (they take ≈ 0.5–3 ms here, so whether one overlaps a block is up to timing).
+    const int heavyHoldMs_;
     JsIsolate js_;
     v8::Global<v8::Object> engine_;
     v8::Global<v8::Function> processFn_;
