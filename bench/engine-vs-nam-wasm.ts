@@ -62,6 +62,7 @@ import { parseArgs } from 'node:util';
 import { createNamModel, parseNam, type KernelChoice } from '../src/dsp/nam/index.ts';
 import { relaxedSimdSupported, simdSupported } from '../src/dsp/nam/simd/kernels.ts';
 import { createNamEmscriptenModule, loadNamWasmRunner } from './nam-wasm-runner.ts';
+import { median } from './ab-timing.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED_DIR = resolve(process.cwd(), '../shared');
@@ -303,12 +304,6 @@ function blockViews(buffer: Float32Array, block: number, count: number): Float32
 
 // ---------------------------------------------------------------------------------------------
 // Measurement
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function collectGarbage(): void {
   globalThis.gc?.();

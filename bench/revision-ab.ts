@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import * as current from '../src/dsp/nam/index.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
+import { alternateRounds, median, timeBlocks } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -42,7 +43,6 @@ const modelPath = resolve(arg('model', join(ROOT, '../shared/fixtures/models/del
 const text = readFileSync(modelPath, 'utf8');
 
 type Api = typeof current;
-type Model = ReturnType<Api['createNamModel']>;
 
 /** The revision's src/dsp, exported to a temporary directory and imported. */
 async function importRevision(): Promise<{ api: Api; dir: string }> {
@@ -58,20 +58,8 @@ function signal(samples: number): Float32Array {
   return new Float32Array(samples).map((_, i) => 0.3 * Math.sin(i * 0.02) * Math.exp(-(i % 12000) / 3000) + 0.002 * Math.sin(i * 1.7));
 }
 
-function time(model: Model, x: Float32Array, y: Float32Array, block: number): number {
-  const t0 = process.hrtime.bigint();
-  for (let at = 0; at < x.length; at += block) model.process(x.subarray(at, at + block), y.subarray(at, at + block));
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 async function main(): Promise<void> {
   const { api: old, dir } = await importRevision();
-  const gc = (globalThis as { gc?: () => void }).gc;
   try {
     console.log(`A/B: ${rev} (old) vs working tree (new), ${modelPath.split('/').pop()}, fast tanh, ${rounds} alternating rounds of ${seconds} s`);
     for (const block of blocks) {
@@ -86,26 +74,15 @@ async function main(): Promise<void> {
         }
         const ya = new Float32Array(n);
         const yb = new Float32Array(n);
-        time(a, x, ya, block);
-        time(b, x, yb, block);
+        timeBlocks(a, x, ya, block);
+        timeBlocks(b, x, yb, block);
         let diff = 0;
         for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(ya[i]! - yb[i]!));
-        const ta: number[] = [];
-        const tb: number[] = [];
-        const ratios: number[] = [];
-        for (let r = 0; r < rounds; r++) {
-          gc?.();
-          const first = r % 2 === 0;
-          const tOld = first ? time(a, x, ya, block) : 0;
-          const tNew = time(b, x, yb, block);
-          const tOld2 = first ? tOld : time(a, x, ya, block);
-          ta.push(tOld2);
-          tb.push(tNew);
-          ratios.push(tOld2 / tNew);
-        }
+        // alternating order; ratios = old / new
+        const { ta: tNew, tb: tOld, ratios } = alternateRounds(() => timeBlocks(b, x, yb, block), () => timeBlocks(a, x, ya, block), rounds);
         const audio = n / RATE;
         console.log(
-          `b${String(block).padEnd(4)} ${kernels.padEnd(13)} old ${(audio / median(ta)).toFixed(2).padStart(6)}x  new ${(audio / median(tb)).toFixed(2).padStart(6)}x  ` +
+          `b${String(block).padEnd(4)} ${kernels.padEnd(13)} old ${(audio / median(tOld)).toFixed(2).padStart(6)}x  new ${(audio / median(tNew)).toFixed(2).padStart(6)}x  ` +
             `new/old ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)})  max|diff| ${diff.toExponential(1)}`,
         );
       }

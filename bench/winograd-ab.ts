@@ -18,6 +18,7 @@ import { buildDsp, createDefaultRegistry } from '../src/dsp/nam/registry.ts';
 import { MonoModel } from '../src/dsp/nam/model.ts';
 import { countingCompute, createSimdCompute } from '../src/dsp/nam/simd/simd-compute.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
+import { alternateRounds, median, timeBlocks } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -56,19 +57,6 @@ function signal(samples: number): Float32Array {
   return out;
 }
 
-/** Seconds of wall time to process `input` in blocks of `block` into `output`. */
-function time(model: MonoModel, input: Float32Array, output: Float32Array, block: number): number {
-  const t0 = process.hrtime.bigint();
-  for (let at = 0; at < input.length; at += block) model.process(input.subarray(at, at + block), output.subarray(at, at + block));
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-const gc = (globalThis as { gc?: () => void }).gc;
 const input = signal(Math.round(seconds * RATE));
 console.log(`Winograd A/B: ${modelPath.split('/').pop()}, fast tanh, ${rounds} alternating rounds of ${seconds} s per path; RTF = audio s / wall s`);
 console.log('case                      RTF direct   RTF winograd   winograd/direct (median of rounds)   max|diff|');
@@ -81,28 +69,12 @@ for (const block of blocks) {
     const yOn = new Float32Array(n);
     const yOff = new Float32Array(n);
     // Warm-up (JIT, caches), then check the outputs agree.
-    time(on, x, yOn, block);
-    time(off, x, yOff, block);
+    timeBlocks(on, x, yOn, block);
+    timeBlocks(off, x, yOff, block);
     let diff = 0;
     for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(yOn[i]! - yOff[i]!));
-    const tOn: number[] = [];
-    const tOff: number[] = [];
-    const ratios: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      gc?.();
-      let a: number;
-      let b: number;
-      if (r % 2 === 0) {
-        a = time(on, x, yOn, block);
-        b = time(off, x, yOff, block);
-      } else {
-        b = time(off, x, yOff, block);
-        a = time(on, x, yOn, block);
-      }
-      tOn.push(a);
-      tOff.push(b);
-      ratios.push(b / a);
-    }
+    // ratios = direct / winograd
+    const { ta: tOn, tb: tOff, ratios } = alternateRounds(() => timeBlocks(on, x, yOn, block), () => timeBlocks(off, x, yOff, block), rounds);
     const audio = n / RATE;
     const label = `b${block} ${relaxed ? 'relaxed' : 'baseline'}`.padEnd(26);
     console.log(

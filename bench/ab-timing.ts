@@ -1,0 +1,46 @@
+/**
+ * Shared pieces of the side-by-side benchmarks (bench/*-ab.ts, engine-vs-nam-wasm.ts): the median, the
+ * wall time of a model over a signal in blocks, and alternating A/B rounds (the first runs first in even
+ * rounds, second in odd ones, so drift on the shared machine falls on both).
+ */
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface BlockModel {
+  process(input: Float32Array, output: Float32Array): void;
+}
+
+/** Seconds of wall time to process `input` in blocks of `block` into `output`. */
+export function timeBlocks(model: BlockModel, input: Float32Array, output: Float32Array, block: number): number {
+  const t0 = process.hrtime.bigint();
+  for (let at = 0; at < input.length; at += block) model.process(input.subarray(at, at + block), output.subarray(at, at + block));
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** `rounds` alternating timings of `a` and `b` (seconds each) and the ratio b/a per round. */
+export function alternateRounds(a: () => number, b: () => number, rounds: number): { ta: number[]; tb: number[]; ratios: number[] } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const ta: number[] = [];
+  const tb: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    gc?.();
+    let x: number;
+    let y: number;
+    if (r % 2 === 0) {
+      x = a();
+      y = b();
+    } else {
+      y = b();
+      x = a();
+    }
+    ta.push(x);
+    tb.push(y);
+    ratios.push(y / x);
+  }
+  return { ta, tb, ratios };
+}
