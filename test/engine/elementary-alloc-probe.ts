@@ -1,10 +1,10 @@
 /**
  * Child-process probe for the Elementary allocation test: builds a pre and a post processor in
  * one module (convolver, biquad, meter, gain), warms up, then runs `blocks` blocks of
- * pre → JS ×2 → post while counting GCs (PerformanceObserver) and heap growth. Prints one JSON line.
+ * pre → JS ×2 → post while counting GCs and heap growth (`measureSteadyAllocation`). Prints one JSON line.
  * Run: node --expose-gc bin/run-ts.mjs test/engine/elementary-alloc-probe.ts BLOCK BLOCKS
  */
-import { PerformanceObserver } from 'node:perf_hooks';
+import { measureSteadyAllocation } from '../helpers/steady-allocation.ts';
 import { el } from '@elemaudio/core';
 import { loadElementaryModule } from '../../src/dsp/engine/elementary-runtime.ts';
 import { ElementaryProcessor } from '../../src/dsp/engine/elementary-processor.ts';
@@ -54,25 +54,11 @@ function runTen(): void {
 }
 for (let k = 0; k < 1000; k++) runTen();
 pre.pollEvents(); // drain the meter queue before measuring
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with --expose-gc');
-gc();
-gc();
-let gcs = 0;
-const obs = new PerformanceObserver((list) => {
-  gcs += list.getEntries().length;
-});
-obs.observe({ entryTypes: ['gc'] });
-const before = process.memoryUsage().heapUsed;
-for (let k = 0; k < blocks / 10; k++) runTen();
-const after = process.memoryUsage().heapUsed;
+const measured = await measureSteadyAllocation(runTen, blocks / 10);
 let finite = true;
 let energy = 0;
 for (const ch of output) for (let i = 0; i < block; i++) {
   if (!Number.isFinite(ch[i]!)) finite = false;
   energy += ch[i]! * ch[i]!;
 }
-setTimeout(() => {
-  obs.disconnect();
-  console.log(JSON.stringify({ gcs, heapGrowth: after - before, blocks, finite, energy }));
-}, 50);
+console.log(JSON.stringify({ ...measured, blocks, finite, energy }));

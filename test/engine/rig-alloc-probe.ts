@@ -1,15 +1,15 @@
 /**
  * Child-process probe for the rig engine's allocation test: a RigController (default model, an IR
  * loaded, meters in the graph) at RATE, warmed up, then `blocks` blocks of RigEngine.process while
- * counting GCs (PerformanceObserver) and heap growth. Prints one JSON line.
+ * counting GCs and heap growth (`measureSteadyAllocation`). Prints one JSON line.
  * METERS: how the meters are read every 12 blocks (the plugin's ~30 Hz at 128 / 48 kHz): `none` (default),
  * `peaks` (`readMeterPeaks`, the plugin's audio isolate) or `poll` (`pollMeters`, which allocates).
  * Run: node --expose-gc bin/run-ts.mjs test/engine/rig-alloc-probe.ts BLOCK BLOCKS RATE [METERS]
  */
-import { PerformanceObserver } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { RigController } from '../../src/dsp/engine/rig-controller.ts';
 import { DEFAULT_MODEL_PATH } from '../../src/cli/default-model.ts';
+import { measureSteadyAllocation } from '../helpers/steady-allocation.ts';
 
 const [blockArg, blocksArg, rateArg, metersArg] = process.argv.slice(2);
 const meters = metersArg ?? 'none';
@@ -47,30 +47,11 @@ function runTen(): void {
 // Long enough for the meter path (called every 12th block) to be optimised before the count starts.
 for (let k = 0; k < (meters === 'none' ? 500 : 2500); k++) runTen();
 engine.pollMeters();
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with --expose-gc');
-gc();
-gc();
-let gcs = 0;
-const obs = new PerformanceObserver((list) => {
-  gcs += list.getEntries().length;
-});
-obs.observe({ entryTypes: ['gc'] });
-// Two equal windows: an allocation per block grows the heap in both, a one-off (late optimised code
-// on a loaded machine) in one only; `heapGrowth` is the smaller.
-const start = process.memoryUsage().heapUsed;
-for (let k = 0; k < blocks / 20; k++) runTen();
-const middle = process.memoryUsage().heapUsed;
-for (let k = 0; k < blocks / 20; k++) runTen();
-const end = process.memoryUsage().heapUsed;
-const windows = [middle - start, end - middle];
+const measured = await measureSteadyAllocation(runTen, blocks / 10);
 let finite = true;
 let energy = 0;
 for (let i = 0; i < block; i++) {
   if (!Number.isFinite(output[i]!)) finite = false;
   energy += output[i]! * output[i]!;
 }
-setTimeout(() => {
-  obs.disconnect();
-  console.log(JSON.stringify({ gcs, heapGrowth: Math.min(...windows), windows, blocks, finite, energy, peaks: Array.from(peaks) }));
-}, 50);
+console.log(JSON.stringify({ ...measured, blocks, finite, energy, peaks: Array.from(peaks) }));
