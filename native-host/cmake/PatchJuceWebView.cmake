@@ -7,6 +7,17 @@
 # This compiles juce_gui_extra from a copy in the build directory. Nothing from JUCE is kept in the source
 # tree: the copy is made from the installed module at configure time, and when an expected passage is not
 # found (another JUCE) the installed module is used unchanged, with a warning.
+# Writes `content` to `path` unless it already holds exactly that (keeps the timestamp: no rebuild).
+function(namrig_write_if_changed path content)
+  set(current "")
+  if(EXISTS "${path}")
+    file(READ "${path}" current)
+  endif()
+  if(NOT current STREQUAL content)
+    file(WRITE "${path}" "${content}")
+  endif()
+endfunction()
+
 function(namrig_patch_juce_webview)
   if(APPLE OR WIN32 OR NOT TARGET juce_gui_extra)
     return()
@@ -48,13 +59,7 @@ function(namrig_patch_juce_webview)
   # file(COPY) skips files already there with the same timestamp, and the patched file is rewritten only
   # when it changes: a re-configure does not rebuild juce_gui_extra.
   file(COPY "${module_dir}" DESTINATION "${copy_root}" PATTERN "juce_gui_extra.cpp" EXCLUDE)
-  set(current "")
-  if(EXISTS "${copy_dir}/${file}.patched")
-    file(READ "${copy_dir}/${file}.patched" current)
-  endif()
-  if(NOT current STREQUAL patched)
-    file(WRITE "${copy_dir}/${file}.patched" "${patched}")
-  endif()
+  namrig_write_if_changed("${copy_dir}/${file}.patched" "${patched}")
   # The unity file includes the platform file by relative path: point it at the patched one.
   file(READ "${module_dir}/juce_gui_extra.cpp" unity_text)
   string(FIND "${unity_text}" "#include \"${file}\"" at)
@@ -63,13 +68,7 @@ function(namrig_patch_juce_webview)
     return()
   endif()
   string(REPLACE "#include \"${file}\"" "#include \"${file}.patched\"" unity_patched "${unity_text}")
-  set(current "")
-  if(EXISTS "${copy_dir}/juce_gui_extra.cpp")
-    file(READ "${copy_dir}/juce_gui_extra.cpp" current)
-  endif()
-  if(NOT current STREQUAL unity_patched)
-    file(WRITE "${copy_dir}/juce_gui_extra.cpp" "${unity_patched}")
-  endif()
+  namrig_write_if_changed("${copy_dir}/juce_gui_extra.cpp" "${unity_patched}")
   list(TRANSFORM sources REPLACE "^${module_dir}/" "${copy_dir}/")
   set_property(TARGET juce_gui_extra PROPERTY INTERFACE_SOURCES "${sources}")
   # Re-run the patch when the installed file changes (a JUCE update).

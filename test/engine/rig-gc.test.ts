@@ -12,14 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNam, type NamFile } from '../../src/dsp/nam/index.ts';
-import { loadElementaryModule, type ElementaryInstructionBatch } from '../../src/dsp/engine/elementary-runtime.ts';
-import type { ElementaryProcessor } from '../../src/dsp/engine/elementary-processor.ts';
+import { loadElementaryModule } from '../../src/dsp/engine/elementary-runtime.ts';
 import { RigController } from '../../src/dsp/engine/rig-controller.ts';
 import { applyRigOp, RigAudio } from '../../src/dsp/engine/rig-audio.ts';
 import { RigGraphs, sidechainIds, type RigOp } from '../../src/dsp/engine/rig-graphs.ts';
 import type { ModelLevels } from '../../src/dsp/rig/manifest.ts';
 import { mulberry32 } from '../../src/dsp/synth/prng.ts';
 import { MODELS_DIR } from '../helpers/fixtures.ts';
+import { nodeLedger } from '../helpers/node-ledger.ts';
 
 const RATE = 48000;
 const BLOCK = 128;
@@ -43,24 +43,6 @@ function input(n: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => 0.2 * Math.sin(i / 20) + 0.05 * (2 * r() - 1));
 }
 
-/** Nodes a runtime processor received minus those its gc freed (spies that pass everything through). */
-function nodeLedger(...procs: ElementaryProcessor[]) {
-  const ledger = { created: 0, freed: 0 };
-  for (const proc of procs) {
-    const apply = proc.applyBatch.bind(proc);
-    const gc = proc.gc.bind(proc);
-    proc.applyBatch = (batch: ElementaryInstructionBatch) => {
-      ledger.created += batch.filter((ins) => ins[0] === 0).length;
-      apply(batch);
-    };
-    proc.gc = () => {
-      const ids = gc();
-      ledger.freed += ids.length;
-      return ids;
-    };
-  }
-  return { alive: () => ledger.created - ledger.freed, ledger };
-}
 
 describe('Elementary node gc', () => {
   it('keeps the runtime\'s nodes bounded over many model swaps and IR loads; output unchanged', () => {

@@ -24,6 +24,7 @@ import type { NativeGraphApi } from '../../src/dsp/engine/native/graph-entry.ts'
 import type { NativeRigAudio } from '../../src/dsp/engine/native/native-rig-audio.ts';
 import type { NativeRigGraph } from '../../src/dsp/engine/native/native-rig-graph.ts';
 import { MODELS_DIR } from '../helpers/fixtures.ts';
+import { nodeLedger } from '../helpers/node-ledger.ts';
 
 const ROOT = join(__dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'nam-rig-engine-bundle-'));
@@ -191,20 +192,7 @@ describe('native engine bundles in bare V8 contexts', () => {
     // The audio side's runtimes, reached through the bundle's objects (private in TypeScript).
     const engine = (audio as unknown as { audio: { engine: { pre: Spied; post: Spied } } }).audio.engine;
     type Spied = { applyBatch(batch: unknown[][]): void; gc(): number[] };
-    const ledger = { created: 0, freed: 0 };
-    for (const proc of [engine.pre, engine.post]) {
-      const apply = proc.applyBatch.bind(proc);
-      const gc = proc.gc.bind(proc);
-      proc.applyBatch = (batch) => {
-        ledger.created += batch.filter((ins) => ins[0] === 0).length;
-        apply(batch);
-      };
-      proc.gc = () => {
-        const ids = gc();
-        ledger.freed += ids.length;
-        return ids;
-      };
-    }
+    const { ledger } = nodeLedger(engine.pre, engine.post);
     pump(graph, audio);
     const base = JSON.parse(modelText) as { metadata?: Record<string, unknown> };
     const alive: number[] = [];
