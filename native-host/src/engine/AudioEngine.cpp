@@ -165,7 +165,7 @@ void AudioEngine::ramp(float* out, int n, bool up) noexcept
     }
 }
 
-bool AudioEngine::fadeOutBeforeHeavyGroup()
+void AudioEngine::fadeOutBeforeHeavyGroup()
 {
     keptOut_.store(false, std::memory_order_relaxed);
     const auto period = std::chrono::microseconds(static_cast<long>(1e6 * maxBlockSize_ / sampleRate_));
@@ -173,17 +173,17 @@ bool AudioEngine::fadeOutBeforeHeavyGroup()
     const auto last = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(lastBlockAt_.load(std::memory_order_relaxed)));
     // No block in the last two periods: the host is not processing now (or only on this thread), so there
     // is nothing to fade.
-    if (now - last > 2 * period) return false;
+    if (now - last > 2 * period) return;
     fade_.store(FadeOutAsked, std::memory_order_release);
     // The next block comes within a period; some hosts hold their audio thread while the state is set
     // (JUCE's VST3 hosting), so the wait is short and the group goes ahead without a fade then.
     const auto limit = now + period + period / 2 + std::chrono::milliseconds(2);
     while (fade_.load(std::memory_order_acquire) == FadeOutAsked && std::chrono::steady_clock::now() < limit)
         std::this_thread::sleep_for(std::chrono::microseconds(200));
-    // Either the audio thread faded out (FadedOut) or it did not come: from here on it stays out.
-    return fade_.exchange(FadedOut, std::memory_order_acq_rel) == FadedOut;
-    // (A block that read FadeOutAsked just before the timeout still ramps down and sets keptOut_:
-    // push() reads keptOut_ only once Exclusive has waited that block out.)
+    // Either the audio thread faded out or it did not come: from here on it stays out. (A block that read
+    // FadeOutAsked just before the timeout still ramps down and sets keptOut_: push() reads keptOut_ only
+    // once Exclusive has waited that block out.)
+    fade_.store(FadedOut, std::memory_order_release);
 }
 
 void AudioEngine::readMeters() noexcept

@@ -116,7 +116,7 @@ private:
     // its next block out and stays out (FadedOut) until the group is applied (FadeInNext).
     enum Fade : int { Playing = 0, FadeOutAsked = 1, FadedOut = 2, FadeInNext = 3 };
     std::atomic<int> fade_{ Playing };
-    bool fadeOutBeforeHeavyGroup(); // message thread; false when no block came to fade out
+    void fadeOutBeforeHeavyGroup(); // message thread
     std::atomic<bool> keptOut_{ false }; // a block was faded out or came out silent for a heavy group
     std::atomic<std::chrono::steady_clock::rep> lastBlockAt_{ 0 }; // when the latest block began (audio thread)
     static void ramp(float* out, int n, bool up) noexcept;
