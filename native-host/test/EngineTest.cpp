@@ -9,7 +9,8 @@
 // milliseconds. Reports the blocks around the change that came out silent, the largest sample-to-sample
 // step there against the largest in the steady stretches before and after, and the output's level.
 // With --swaps N: instead, N alternations between the two presets, one a second, while the thread plays;
-// reports every block's processing time (the stepped model builds run in them) against the budget.
+// reports every block's processing time (the stepped model builds run in them) against the budget, and
+// the audio isolate's garbage collections: which kind ran in each slow block (over half the budget).
 // Prints one JSON object on stdout.
 #include "engine/AudioEngine.h"
 #include "engine/GraphEngine.h"
@@ -24,10 +25,13 @@
 #include <cmath>
 #include <iostream>
 #include <thread>
+#include <vector>
 
 using namespace namrig;
 
 namespace {
+// BUILD_STEPS in src/dsp/engine/native/native-rig-audio.ts, after "none".
+const std::vector<const char*> stepNames{ "none", "size", "memory", "construct", "pack", "reset", "prewarm", "install" };
 std::string readText(const juce::File& f)
 {
     if (!f.existsAsFile()) throw std::runtime_error("missing file " + f.getFullPathName().toStdString());
@@ -81,7 +85,10 @@ int main(int argc, char** argv)
         const long changeAt = static_cast<long>(0.625 * blocks);
         std::vector<float> out(static_cast<size_t>(blocks) * block, 0.0f);
         std::vector<char> rendered(static_cast<size_t>(blocks), 0);
+        std::vector<char> gcIn(static_cast<size_t>(blocks), 0); // 1: a scavenge in the block, 2: a full GC
+        std::vector<char> stepIn(static_cast<size_t>(blocks), 0); // the build step the block ran (AudioEngine::lastBuildStep)
         std::atomic<long> done{ 0 };
+        const auto gcsBefore = engine.gcCounts();
         bool realtime = false;
         std::thread audio([&] {
             sched_param sp{};
@@ -94,9 +101,13 @@ int main(int argc, char** argv)
                 for (int i = 0; i < block; ++i) in[static_cast<size_t>(i)] = static_cast<float>(0.1 * std::sin(2.0 * M_PI * 110.0 * static_cast<double>(b * block + i) / rate));
                 std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * b));
                 // As the plugin does: a block the engine did not render is silent.
+                const auto gc0 = engine.gcCounts();
                 const auto t0 = std::chrono::steady_clock::now();
                 rendered[static_cast<size_t>(b)] = engine.process(in.data(), out.data() + b * block, block, false) ? 1 : 0;
                 us[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+                const auto gc1 = engine.gcCounts();
+                gcIn[static_cast<size_t>(b)] = gc1.major > gc0.major ? 2 : gc1.minor > gc0.minor ? 1 : 0;
+                stepIn[static_cast<size_t>(b)] = static_cast<char>(engine.lastBuildStep());
                 done.store(b + 1);
             }
         });
@@ -117,6 +128,37 @@ int main(int argc, char** argv)
             audio.join();
             const double budget = 1e6 * block / rate;
             std::vector<double> sorted(us.begin() + second / 2, us.end()); // after the first half second
+            // The slow blocks (over half the budget): when, how long, and whether a GC ran in them.
+            juce::Array<juce::var> slow;
+            int slowWithGc = 0;
+            int overBy[3] = { 0, 0, 0 }; // blocks over the budget with no GC, a scavenge, a full GC in them
+            for (long b = second / 2; b < blocks; ++b) {
+                if (us[static_cast<size_t>(b)] <= 0.5e6 * block / rate) continue;
+                const int gc = gcIn[static_cast<size_t>(b)];
+                slowWithGc += gc > 0 ? 1 : 0;
+                if (us[static_cast<size_t>(b)] > 1e6 * block / rate) ++overBy[gc];
+                auto* e = new juce::DynamicObject();
+                e->setProperty("block", static_cast<juce::int64>(b));
+                e->setProperty("us", std::round(us[static_cast<size_t>(b)]));
+                e->setProperty("gc", gc == 2 ? "full" : gc == 1 ? "scavenge" : "none");
+                e->setProperty("step", stepNames[static_cast<size_t>(stepIn[static_cast<size_t>(b)])]);
+                slow.add(juce::var(e));
+            }
+            const auto gcs = engine.gcCounts();
+            // Per build step: how many blocks ran it, and their median and largest time (GC blocks included).
+            auto* steps = new juce::DynamicObject();
+            for (size_t k = 1; k < stepNames.size(); ++k) {
+                std::vector<double> t;
+                for (long b = second / 2; b < blocks; ++b)
+                    if (static_cast<size_t>(stepIn[static_cast<size_t>(b)]) == k) t.push_back(us[static_cast<size_t>(b)]);
+                if (t.empty()) continue;
+                std::sort(t.begin(), t.end());
+                auto* e = new juce::DynamicObject();
+                e->setProperty("blocks", static_cast<int>(t.size()));
+                e->setProperty("medianUs", std::round(t[t.size() / 2]));
+                e->setProperty("maxUs", std::round(t.back()));
+                steps->setProperty(juce::Identifier(stepNames[k]), juce::var(e));
+            }
             std::sort(sorted.begin(), sorted.end());
             auto* o = new juce::DynamicObject();
             o->setProperty("realtimePriority", realtime);
@@ -128,6 +170,14 @@ int main(int argc, char** argv)
             o->setProperty("maxUs", sorted.back());
             o->setProperty("overBudget", static_cast<int>(std::count_if(sorted.begin(), sorted.end(), [&](double v) { return v > budget; })));
             o->setProperty("overHalfBudget", static_cast<int>(std::count_if(sorted.begin(), sorted.end(), [&](double v) { return v > budget / 2; })));
+            o->setProperty("overHalfBudgetWithGc", slowWithGc);
+            o->setProperty("overBudgetNoGc", overBy[0]);
+            o->setProperty("overBudgetScavenge", overBy[1]);
+            o->setProperty("overBudgetFullGc", overBy[2]);
+            o->setProperty("scavenges", static_cast<juce::int64>(gcs.minor - gcsBefore.minor));
+            o->setProperty("fullGcs", static_cast<juce::int64>(gcs.major - gcsBefore.major));
+            o->setProperty("slowBlocks", slow);
+            o->setProperty("buildSteps", juce::var(steps));
             juce::DynamicObject::Ptr root = new juce::DynamicObject();
             root->setProperty("modelSwapsWhilePlaying", juce::var(o));
             std::cout << juce::JSON::toString(juce::var(root.get()), true) << std::endl;

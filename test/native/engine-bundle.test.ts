@@ -185,6 +185,38 @@ describe('native engine bundles in bare V8 contexts', () => {
     console.log(`stepped model swap: ${loadedAt - swapAt} blocks from the op to the loaded answer`);
   });
 
+  it('shows a build under way in buildState, and a held block runs no build step (the host collects garbage there)', () => {
+    const graph = graphApi.create(RATE);
+    graph.prepare(RATE, BLOCK);
+    const audio = audioApi.create(RATE, BLOCK);
+    pump(graph, audio);
+    for (let b = 0; b < 4; b++) exchange(graph, audio, audio.process(BLOCK, false));
+    expect(audio.buildState[0], 'no build before the model op').toBe(0);
+    graph.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));
+    pump(graph, audio);
+    expect(audio.buildState[0], 'the model op begins a build').toBe(2);
+    // Held blocks: no step runs, so the build never ends however long the host holds it.
+    for (let b = 0; b < 50; b++) {
+      expect(audio.process(BLOCK, false, true), 'no loaded answer while held').toBe(0);
+      expect(audio.buildState[1], 'no step ran').toBe(0);
+    }
+    expect(audio.buildState[0], 'begun, no step yet').toBe(2);
+    audio.process(BLOCK, false);
+    expect(audio.buildState[0], 'under way').toBe(1);
+    expect(audio.buildState[1], 'its first step ran').toBeGreaterThan(0);
+    // Released: it ends in the usual few steps, and the state says so.
+    let steps = 0;
+    let answered = 0;
+    while (answered === 0 && steps < 100) {
+      answered = audio.process(BLOCK, false);
+      steps++;
+    }
+    expect(answered).toBeGreaterThan(0);
+    expect(JSON.parse(audio.takeEvent(16_384)) as { type: string }).toMatchObject({ type: 'loaded' });
+    expect(steps, 'a few bounded steps').toBeGreaterThan(2);
+    expect(audio.buildState[0], 'no build after the answer').toBe(0);
+  });
+
   it('keeps the audio side\'s Elementary nodes bounded over many model swaps with different level metadata (node gc round trip)', () => {
     const graph = graphApi.create(RATE);
     graph.prepare(RATE, BLOCK);

@@ -58,6 +58,12 @@ interface SwapsReport {
   maxUs: number;
   overBudget: number;
   overHalfBudget: number;
+  /** Blocks over the budget by the kind of garbage collection that ran in them. */
+  overBudgetNoGc: number;
+  overBudgetScavenge: number;
+  overBudgetFullGc: number;
+  scavenges: number;
+  fullGcs: number;
 }
 
 const steadyStep = (r: HeavyGroupReport): number => Math.max(r.maxStepBefore, r.maxStepAfter);
@@ -83,18 +89,22 @@ describe.skipIf(build.skipReason !== undefined)(`heavy op groups while playing${
     writeFileSync(join(dir, 'model-b.json'), await modelOnly('nam-rig-clean-edge.nam'));
   });
 
-  it('model loads while playing (12, one a second, built in steps after each block): blocks within the budget but for rare GC pauses (reported)', async () => {
+  it('model loads while playing (12, one a second, built in steps after each block): blocks within the budget but for rare full GCs (reported)', async () => {
     const r = await runAsync(ENGINE_TEST, ['--engine', ENGINE_BUNDLES, '--from', join(dir, 'model-a.json'), '--to', join(dir, 'model-b.json'), '--swaps', '12'], { cwd: ROOT, timeout: 120_000 });
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
-    const s = (JSON.parse(r.stdout) as { modelSwapsWhilePlaying: SwapsReport }).modelSwapsWhilePlaying;
-    console.warn(`model loads while playing: ${JSON.stringify(s)}`);
+    const { slowBlocks, ...s } = (JSON.parse(r.stdout) as { modelSwapsWhilePlaying: SwapsReport & { slowBlocks: unknown[] } }).modelSwapsWhilePlaying;
+    console.warn(`model loads while playing: ${JSON.stringify(s)}; slow blocks ${JSON.stringify(slowBlocks)}`);
     expect(s.swaps).toBe(12);
     expect(s.realtimePriority).toBe(true);
     expect(s.medianUs).toBeLessThan(s.budgetUs / 4);
     expect(s.p99Us).toBeLessThan(s.budgetUs);
-    // Measured: 0–2 blocks over the budget in 24 loads (a scavenge or mark-sweep of 1–3 ms landing on a
-    // build step); more than one in four loads would be a regression.
+    // Measured: 2 blocks over the budget in 40 loads, each with a full GC in it (V8 schedules those, every
+    // ≈ 20 loads: 2–4 ms); more than one in four loads would be a regression.
     expect(s.overBudget).toBeLessThanOrEqual(3);
+    // The engine scavenges in a block of its own, holding the build step (AudioEngine): a scavenge does
+    // not push a block over (before that plan, 4 of 6 over-budget blocks in 40 loads were scavenges on a
+    // build step). One is allowed for a loaded CI machine.
+    expect(s.overBudgetScavenge).toBeLessThanOrEqual(1);
   }, 180_000);
 
   it("fades out and back in around the group: no step of the signal's size, three runs out of three", async () => {

@@ -23,6 +23,24 @@ float* backingStoreOf(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Loca
     auto* base = static_cast<char*>(array->Buffer()->GetBackingStore()->Data());
     return reinterpret_cast<float*>(base + array->ByteOffset());
 }
+
+const int32_t* int32BackingStoreOf(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Local<v8::Object> owner, const char* name)
+{
+    auto v = owner->Get(ctx, v8::String::NewFromUtf8(isolate, name).ToLocalChecked()).ToLocalChecked();
+    if (!v->IsInt32Array()) throw std::runtime_error(std::string("the audio engine's ") + name + " is not an Int32Array");
+    auto array = v.As<v8::Int32Array>();
+    auto* base = static_cast<char*>(array->Buffer()->GetBackingStore()->Data());
+    return reinterpret_cast<const int32_t*>(base + array->ByteOffset());
+}
+
+int heapSpaceIndex(v8::Isolate* isolate, const char* name)
+{
+    for (size_t i = 0; i < isolate->NumberOfHeapSpaces(); ++i) {
+        v8::HeapSpaceStatistics s;
+        if (isolate->GetHeapSpaceStatistics(&s, i) && std::strcmp(s.space_name(), name) == 0) return static_cast<int>(i);
+    }
+    throw std::runtime_error(std::string("V8 has no heap space named ") + name);
+}
 } // namespace
 
 // Keeps the audio thread out of the isolate for its lifetime (message thread side of the handshake).
@@ -54,6 +72,11 @@ AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBl
     inData_ = backingStoreOf(isolate, scope.context, obj, "input");
     outData_ = backingStoreOf(isolate, scope.context, obj, "output");
     metersData_ = backingStoreOf(isolate, scope.context, obj, "meters");
+    buildState_ = int32BackingStoreOf(isolate, scope.context, obj, "buildState");
+    newSpace_ = heapSpaceIndex(isolate, "new_space");
+    const auto collections = static_cast<v8::GCType>(v8::kGCTypeScavenge | v8::kGCTypeMinorMarkCompact | v8::kGCTypeMarkSweepCompact);
+    isolate->AddGCPrologueCallback(onGcStart, this, collections);
+    isolate->AddGCEpilogueCallback(onGcEnd, this, collections);
     for (int i = 0; i < eventSlots; ++i) {
         slots_.push_back(std::make_unique<EventSlot>());
         slots_.back()->bytes.resize(eventBytes);
@@ -126,13 +149,17 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
     bool ok = true;
     {
         JsIsolate::Scope scope(js_);
-        if (toAudio_.size() > 0) drainQueue();
+        const bool applied = toAudio_.size() > 0;
+        if (applied) drainQueue();
         std::memcpy(inData_, in, sizeof(float) * static_cast<size_t>(n));
         auto* isolate = js_.isolate();
+        // A build begun by an op decoded in this block takes its first step (and any scavenge before it)
+        // in the next one.
+        const bool holdBuild = (applied && buildState_[0] == 2) || collectBeforeBuildStep();
         v8::TryCatch tc(isolate);
-        v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, n), v8::Boolean::New(isolate, bypass) };
+        v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, n), v8::Boolean::New(isolate, bypass), v8::Boolean::New(isolate, holdBuild) };
         v8::Local<v8::Value> result;
-        if (!processFn_.Get(isolate)->Call(scope.context, engine_.Get(isolate), 2, args).ToLocal(&result)) {
+        if (!processFn_.Get(isolate)->Call(scope.context, engine_.Get(isolate), 3, args).ToLocal(&result)) {
             failed_.store(true);
             reportAudioError(js_.describe(tc).c_str());
             ok = false;
@@ -154,6 +181,15 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
     }
     inProcess_.store(false, std::memory_order_seq_cst);
     return ok;
+}
+
+bool AudioEngine::collectBeforeBuildStep() noexcept
+{
+    if (buildState_[0] == 0) return false;
+    v8::HeapSpaceStatistics young;
+    if (!js_.isolate()->GetHeapSpaceStatistics(&young, static_cast<size_t>(newSpace_)) || young.space_available_size() >= buildStepReserve) return false;
+    js_.isolate()->RequestGarbageCollectionForTesting(v8::Isolate::kMinorGarbageCollection);
+    return true;
 }
 
 void AudioEngine::ramp(float* out, int n, bool up) noexcept
@@ -286,6 +322,25 @@ std::string AudioEngine::push(std::unique_ptr<WireOps> ops)
     const bool cut = keptOut_.load(std::memory_order_relaxed) && !hardCut_;
     fade_.store(cut ? FadeInNext : Playing, std::memory_order_release);
     return error;
+}
+
+void AudioEngine::onGcStart(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* self)
+{
+    static_cast<AudioEngine*>(self)->gcStartedAt_ = std::chrono::steady_clock::now();
+}
+
+void AudioEngine::onGcEnd(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* self)
+{
+    auto& e = *static_cast<AudioEngine*>(self);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - e.gcStartedAt_).count();
+    e.gcMs_.store(e.gcMs_.load(std::memory_order_relaxed) + ms, std::memory_order_relaxed);
+    if (type == v8::kGCTypeScavenge || type == v8::kGCTypeMinorMarkCompact) e.gcMinor_.fetch_add(1, std::memory_order_relaxed);
+    else if (type == v8::kGCTypeMarkSweepCompact) e.gcMajor_.fetch_add(1, std::memory_order_relaxed);
+}
+
+AudioEngine::GcCounts AudioEngine::gcCounts() const
+{
+    return { gcMinor_.load(std::memory_order_relaxed), gcMajor_.load(std::memory_order_relaxed), gcMs_.load(std::memory_order_relaxed) };
 }
 
 void AudioEngine::collectGarbage()

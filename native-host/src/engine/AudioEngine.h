@@ -7,6 +7,11 @@
 // - op groups from the graph isolate arrive through a lock-free SPSC queue and are applied between
 //   blocks by the audio thread (light ones: graph property updates, and model loads, which arrive parsed
 //   and are built in bounded steps, one after each block's audio, while the old model plays);
+// - a model build's garbage and its steps never share a block: before a step, when the young generation
+//   has less than buildStepReserve free, the block scavenges (≈ 0.5–1 ms) and holds the step for the
+//   next block (a 4 MB young generation holds a few builds' garbage, so this is rare); the block that
+//   decodes a model op holds the build's first step too. Full GCs (the
+//   previous models' objects, every ≈ 20 loads, 2–4 ms) are V8's to schedule: see native-host/README.md;
 // - heavy groups (an IR: a VFS entry) are applied by the message thread while the audio thread is
 //   kept out of the isolate by an atomic handshake: the audio thread never waits on a lock; for those few
 //   milliseconds its blocks come out silent (or dry when bypassed) — process() returns false. The gap is
@@ -69,6 +74,18 @@ public:
     // Frees applied groups (call from time to time on the message thread).
     void collectGarbage();
 
+    // The model build step the latest block ran (BUILD_STEPS in native-rig-audio.ts, index + 1; 0: none).
+    // Audio thread, after process (diagnostics).
+    int lastBuildStep() const noexcept { return buildState_[1]; }
+
+    // The audio isolate's garbage collections so far (any thread; for diagnostics and the engine test).
+    struct GcCounts {
+        long minor = 0; // scavenges
+        long major = 0; // mark-sweep/compact (incremental marking's finalisation included)
+        double ms = 0.0; // their main-thread time
+    };
+    GcCounts gcCounts() const;
+
 private:
     struct Exclusive;
     void applyGroup(WireOps& ops); // inside a JsIsolate::Scope; throws std::runtime_error
@@ -93,6 +110,13 @@ private:
     float* inData_ = nullptr;
     float* outData_ = nullptr;
     const float* metersData_ = nullptr; // [in peak, out peak, sequence number]
+    // GC planning around model builds: [build state, last step] (NativeRigAudio.buildState), and the
+    // young generation's heap space. A build step needs this much free young space, else the block
+    // scavenges and holds the step (collectBeforeBuildStep).
+    const int32_t* buildState_ = nullptr;
+    int newSpace_ = 0;
+    static constexpr size_t buildStepReserve = 1024 * 1024;
+    bool collectBeforeBuildStep() noexcept; // audio thread, inside a scope
     float meterSeq_ = 0.0f; // audio thread
     std::atomic<float> meterIn_{ 0.0f }, meterOut_{ 0.0f };
     std::atomic<bool> metersFresh_{ false };
@@ -120,6 +144,12 @@ private:
     std::atomic<bool> keptOut_{ false }; // a block was faded out or came out silent for a heavy group
     std::atomic<std::chrono::steady_clock::rep> lastBlockAt_{ 0 }; // when the latest block began (audio thread)
     static void ramp(float* out, int n, bool up) noexcept;
+
+    std::atomic<long> gcMinor_{ 0 }, gcMajor_{ 0 };
+    std::atomic<double> gcMs_{ 0.0 };
+    std::chrono::steady_clock::time_point gcStartedAt_; // the isolate's thread of the moment
+    static void onGcStart(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* self);
+    static void onGcEnd(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* self);
 
     std::atomic<bool> exclusive_{ false };
     std::atomic<bool> inProcess_{ false };

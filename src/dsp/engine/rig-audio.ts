@@ -16,7 +16,7 @@
  * `setLevels` and apply the ops it emits.
  */
 import { parseNam, type KernelChoice, type NamFile, type NamModel } from '../nam/index.ts';
-import { ModelBuildJob } from '../nam/model-build-job.ts';
+import { ModelBuildJob, type BuildPhase } from '../nam/model-build-job.ts';
 import { warmUpModelCode } from '../nam/warm-up-models.ts';
 import type { ElementaryModule } from './elementary-runtime.ts';
 import { ModelStage } from './model-stage.ts';
@@ -137,6 +137,16 @@ export class RigAudio {
    * load ended when it ended with this step — the model queued for its crossfade, or the error — and
    * null otherwise. Never throws.
    */
+  /**
+   * What the next `stepModel()` does: a build phase, 'install' (wrap and queue the ready model, or
+   * report its error), or null when no load is under way.
+   */
+  get nextBuildStep(): BuildPhase | 'install' | null {
+    const job = this.job;
+    if (job === null) return null;
+    return job.finished ? 'install' : job.phase;
+  }
+
   stepModel(): ModelLoadOutcome | null {
     const job = this.job;
     if (job === null) return null;

@@ -26,6 +26,9 @@ import { synthesizeDiClip } from '../../synth/karplus-strong.ts';
 import { modelErrorEvent, prunedEvents, type AudioEvent } from './audio-events.ts';
 import { decodeOps, type EngineWireOp } from './op-wire.ts';
 
+/** The build steps `buildState[1]` names (index + 1): `ModelBuildJob`'s phases, then the install. */
+export const BUILD_STEPS = ['size', 'memory', 'construct', 'pack', 'reset', 'prewarm', 'install'] as const;
+
 /** How often the meters are read, Hz (the UI's meter rate). */
 const METER_HZ = 30;
 
@@ -42,6 +45,14 @@ export class NativeRigAudio {
   private readonly module: ElementaryModule;
   /** [input peak, output peak, sequence number]: rewritten at each meter poll (the host reads it). */
   readonly meters = new Float32Array(3);
+  /**
+   * [model build: 0 none, 2 just begun (no step run yet), 1 under way; the build step the latest block
+   * ran, as an index into BUILD_STEPS plus one, 0 for none]. The host reads it without calling in: to
+   * plan its garbage collections around the build's steps (a model op applied before a block begins a
+   * build), to give the op's decoding and the first step separate blocks, and to time the steps
+   * (diagnostics).
+   */
+  readonly buildState = new Int32Array(2);
   /** The engine's [in, out] peaks at each meter reading (`RigEngine.readMeterPeaks`). */
   private readonly peaks = new Float32Array(2);
   private mix = 1;
@@ -68,9 +79,11 @@ export class NativeRigAudio {
 
   /**
    * Renders `n` (≤ maxBlockSize) samples of `input` into `output`; bypass crossfades to the dry input.
-   * Then one step of a model build under way. Returns how many events wait for `takeEvent`.
+   * Then one step of a model build under way, unless `holdBuild` (the host collects garbage in this
+   * block instead: a collection and a build step never share a block). Returns how many events wait
+   * for `takeEvent`.
    */
-  process(n: number, bypass: boolean): number {
+  process(n: number, bypass: boolean, holdBuild = false): number {
     const engine = this.audio.engine;
     engine.process(this.input, this.output, n);
     const target = bypass ? 0 : 1;
@@ -86,7 +99,11 @@ export class NativeRigAudio {
       this.pollMeters(bypass);
     }
     // This block's audio is out: one bounded step of a model build.
-    if (this.audio.building) this.stepModel();
+    const step = this.audio.nextBuildStep;
+    const runs = step !== null && !holdBuild;
+    if (runs) this.stepModel();
+    if (runs || !this.audio.building) this.buildState[0] = this.audio.building ? 1 : 0;
+    this.buildState[1] = runs ? BUILD_STEPS.indexOf(step) + 1 : 0;
     return this.events.length;
   }
 
@@ -123,6 +140,7 @@ export class NativeRigAudio {
     }
     this.audio.beginModel(op.file, op.arenaBytes);
     this.buildingSeq = op.seq;
+    this.buildState[0] = 2;
   }
 
   private stepModel(): void {
