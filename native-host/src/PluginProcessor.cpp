@@ -41,10 +41,12 @@ PluginProcessor::PluginProcessor()
         DBG(engineError_);
     }
     startTimerHz(30);
+    paramSync_.startThread();
 }
 
 PluginProcessor::~PluginProcessor()
 {
+    paramSync_.stopThread(1000);
     stopTimer();
     for (auto& p : params_) p.param->removeListener(this);
     bypass_->removeListener(this);
@@ -155,9 +157,17 @@ juce::AudioProcessorEditor* PluginProcessor::createEditor()
 
 void PluginProcessor::parameterValueChanged(int, float)
 {
-    if (applyingHostChanges_) return;
+    if (applyingHostChanges_.load() == juce::Thread::getCurrentThreadId()) return;
     if (juce::MessageManager::existsAndIsCurrentThread()) syncParamsFromHost();
-    else paramsDirty_.store(true);
+    else paramsDirty_.store(true); // the audio thread (automation): ParamSync picks it up
+}
+
+void PluginProcessor::ParamSync::run()
+{
+    while (!threadShouldExit()) {
+        if (processor.paramsDirty_.load()) processor.syncParamsFromHost();
+        wait(pollMs);
+    }
 }
 
 void PluginProcessor::syncParamsFromHost()
@@ -196,7 +206,12 @@ void PluginProcessor::flushGraph()
             }
         }
         const auto changes = graph_->takeHostChanges();
-        const juce::ScopedValueSetter<bool> applying(applyingHostChanges_, true);
+        struct Applying { // marks this thread's parameter echoes (parameterValueChanged ignores them)
+            explicit Applying(std::atomic<juce::Thread::ThreadID>& a) : flag(a), previous(a.exchange(juce::Thread::getCurrentThreadId())) {}
+            ~Applying() { flag.store(previous); }
+            std::atomic<juce::Thread::ThreadID>& flag;
+            juce::Thread::ThreadID previous;
+        } applying(applyingHostChanges_);
         for (const auto& [id, value] : changes.params) {
             for (auto& p : params_) {
                 if (p.id != id) continue;

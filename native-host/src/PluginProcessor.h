@@ -7,8 +7,9 @@
 // build time: params.json); the state is a preset with the model and IR embedded; bypass is the host's
 // bypass parameter, crossfaded like the web app; latency is reported (0 unless the model runs at another
 // rate); blocks of any size are split into the engine's block size. Parameter changes reach the graph
-// isolate synchronously on the message thread, or within one timer tick (30 Hz) when the host sets them
-// from another thread.
+// isolate synchronously on the message thread; when the host sets them from another thread (automation
+// on its audio thread), a parameter-sync thread picks them up within ≈ 2 ms (it polls an atomic flag:
+// the audio thread never signals, locks or allocates for it), so the change plays within a block or two.
 #pragma once
 
 #include "BridgeEndpoint.h"
@@ -88,7 +89,20 @@ private:
     std::vector<float> mono_, out_;
     std::atomic<float> inPeak_{ 0.0f }, outPeak_{ 0.0f };
     std::atomic<bool> paramsDirty_{ false };
-    bool applyingHostChanges_ = false;
+    // The thread that is echoing graph-side changes to the host (its own parameterValueChanged calls are
+    // not changes from the host); another thread's changes meanwhile still count.
+    std::atomic<juce::Thread::ThreadID> applyingHostChanges_{ nullptr };
+    // Syncs parameters the host set off the message thread (paramsDirty_), every ≈ 2 ms.
+    class ParamSync : public juce::Thread {
+    public:
+        explicit ParamSync(PluginProcessor& p) : juce::Thread("nam-rig param sync"), processor(p) {}
+        void run() override;
+        static constexpr int pollMs = 2;
+
+    private:
+        PluginProcessor& processor;
+    };
+    ParamSync paramSync_{ *this };
     juce::CriticalSection uiLock_;
     // Serialises the message-side users of graph_/engine_ (the host's message thread, and JUCE's own
     // message thread that runs the timer when a Linux host has not attached its run loop).

@@ -15,7 +15,8 @@
 //   - timing: the duration of every processBlock over --timing-seconds of audio, paced in real time on
 //     a thread with real-time priority when the system grants it, against the block's real-time budget,
 //     after --settle-seconds of paced blocks in which the state's model finishes its stepped build
-//     (timed too, reported as the load phase).
+//     (timed too, reported as the load phase);
+//   - automation (--automation 1): the latency of parameter changes the host makes on its audio thread.
 // Prints one JSON object on stdout; diagnostics go to stderr.
 #include <juce_audio_processors/juce_audio_processors.h>
 
@@ -35,6 +36,7 @@ struct Options {
     juce::Array<int> blocks{ 32, 128, 1024 };
     int preroll = 24000;
     double timingSeconds = 60.0;
+    bool automation = false; // --automation 1: the automation latency check
     double settleSeconds = 1.0;
     int timingBlock = 128;
     juce::File swapFrom, swapTo, swapReference;
@@ -252,6 +254,89 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     return juce::var(o);
 }
 
+// Host automation from the audio thread, as a DAW plays it: two instances with the same state play a
+// steady 220 Hz sine, paced in real time on a thread (real-time priority when granted), while this (the
+// message) thread runs its dispatch loop. Every half second the thread sets "output.gain" of the first
+// one, alternating between -12 dB and 0 dB (the host's parameter value, handed to the plugin with the
+// next block, as VST3 does). Per change, the latency is the time from the block that carried it to the
+// first block whose level against the second instance moved more than 1 dB towards the new value.
+juce::var automation(Host& host, const juce::MemoryBlock& state)
+{
+    const int block = 128;
+    const double rate = host.options.rate;
+    auto changed = host.create(rate, block), control = host.create(rate, block);
+    for (auto* p : { changed.get(), control.get() }) {
+        p->setStateInformation(state.getData(), static_cast<int>(state.getSize()));
+        host.setParams(*p);
+    }
+    auto* gain = Host::find(*changed, "output.gain");
+    if (gain == nullptr) throw std::runtime_error("the plugin has no parameter output.gain");
+    const float at0 = gain->getValue(), atMinus12 = gain->getValueForText("-12");
+    const long settle = static_cast<long>(rate / block), every = static_cast<long>(0.5 * rate / block);
+    const int changes = 8;
+    std::vector<double> levelDb; // per block: the first instance's level against the second's
+    std::vector<long> changedAt;
+    bool realtime = false;
+    std::thread t([&] {
+        sched_param sp{};
+        sp.sched_priority = 70;
+        realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+        juce::AudioBuffer<float> a(2, block), b(2, block);
+        juce::MidiBuffer midi;
+        const auto period = std::chrono::duration<double>(block / rate);
+        const auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+        const long blocks = settle + (changes + 1) * every;
+        for (long k = 0; k < blocks; ++k) {
+            for (int i = 0; i < block; ++i) {
+                const float x = static_cast<float>(0.1 * std::sin(2.0 * M_PI * 220.0 * static_cast<double>(k * block + i) / rate));
+                a.setSample(0, i, x);
+                a.setSample(1, i, 0.0f);
+                b.setSample(0, i, x);
+                b.setSample(1, i, 0.0f);
+            }
+            std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * k));
+            if (k >= settle && (k - settle) % every == 0 && static_cast<int>(changedAt.size()) < changes) {
+                gain->setValue(changedAt.size() % 2 == 0 ? atMinus12 : at0);
+                changedAt.push_back(k);
+            }
+            changed->processBlock(a, midi);
+            control->processBlock(b, midi);
+            double ea = 0, eb = 0;
+            for (int i = 0; i < block; ++i) {
+                ea += static_cast<double>(a.getSample(0, i)) * a.getSample(0, i);
+                eb += static_cast<double>(b.getSample(0, i)) * b.getSample(0, i);
+            }
+            levelDb.push_back(eb > 0 ? 10.0 * std::log10(std::max(ea, 1e-30) / eb) : 0.0);
+        }
+        juce::MessageManager::getInstance()->stopDispatchLoop();
+    });
+    juce::MessageManager::getInstance()->runDispatchLoop();
+    t.join();
+    juce::Array<juce::var> latencies;
+    double worst = 0;
+    for (size_t c = 0; c < changedAt.size(); ++c) {
+        const long k0 = changedAt[c];
+        const double before = levelDb[static_cast<size_t>(k0 - 1)];
+        const double towards = c % 2 == 0 ? -1.0 : 1.0; // -12 dB first, then back to 0 dB
+        double ms = -1;
+        for (long k = k0; k < k0 + every && k < static_cast<long>(levelDb.size()); ++k) {
+            if ((levelDb[static_cast<size_t>(k)] - before) * towards > 1.0) {
+                ms = 1000.0 * static_cast<double>((k - k0 + 1) * block) / rate; // to the end of that block
+                break;
+            }
+        }
+        latencies.add(ms);
+        worst = ms < 0 ? INFINITY : std::max(worst, ms);
+    }
+    auto* o = new juce::DynamicObject();
+    o->setProperty("realtimePriority", realtime);
+    o->setProperty("changes", static_cast<int>(changedAt.size()));
+    o->setProperty("latencyMs", latencies);
+    o->setProperty("worstMs", std::isfinite(worst) ? worst : -1.0);
+    o->setProperty("levelAfterDb", levelDb.empty() ? 0.0 : levelDb.back());
+    return juce::var(o);
+}
+
 // Renders preroll + input at blocks of 128 with preset `from`, restores preset `to` a third into the
 // input (on this thread, between blocks, as a host's message thread would), and reports the swap.
 juce::var modelSwap(Host& host, const std::vector<float>& input, const std::vector<float>& reference)
@@ -440,6 +525,11 @@ int run(const Options& o)
         result->setProperty("modelSwap", modelSwap(host, input, readF32(o.swapReference)));
     }
 
+    if (o.automation) {
+        std::cerr << "namrig-test-host: automation\n";
+        result->setProperty("automation", automation(host, state));
+    }
+
     std::cerr << "namrig-test-host: timing\n";
     if (o.timingSeconds > 0) result->setProperty("timing", timing(host, input, state));
     std::cout << juce::JSON::toString(juce::var(result.release()), true) << std::endl;
@@ -467,6 +557,7 @@ int main(int argc, char** argv)
         else if (key == "--swap-from") o.swapFrom = juce::File(value);
         else if (key == "--swap-to") o.swapTo = juce::File(value);
         else if (key == "--swap-reference") o.swapReference = juce::File(value);
+        else if (key == "--automation") o.automation = value == "1";
         else if (key == "--blocks") {
             o.blocks.clear();
             for (const auto& b : juce::StringArray::fromTokens(value, ",", "")) o.blocks.add(b.getIntValue());
@@ -477,7 +568,7 @@ int main(int argc, char** argv)
     }
     if (!o.plugin.exists() || !o.input.existsAsFile() || !o.state.existsAsFile() || !o.reference.existsAsFile()) {
         std::cerr << "usage: namrig-test-host --plugin P.vst3 --input in.f32 --state preset.json --reference ref.f32 [--param id=value]... "
-                     "[--rate 48000] [--blocks 32,128,1024] [--preroll 24000] [--timing-seconds 60] [--timing-block 128] [--settle-seconds 1]\n";
+                     "[--rate 48000] [--blocks 32,128,1024] [--preroll 24000] [--timing-seconds 60] [--timing-block 128] [--settle-seconds 1] [--automation 1]\n";
         return 2;
     }
     try {
