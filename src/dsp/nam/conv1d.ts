@@ -70,6 +70,18 @@ export class Conv1d {
    * dst (=|+=) conv(history) for those n samples.
    */
   process(src: PlanarView, dst: PlanarView, n: number, accumulate = false): void {
+    const pos = this.claim(src, n);
+    this.view.offset = pos;
+    this.ops.copy(src, this.view, n);
+    this.kernel.run(this.history, pos, this.capacity, dst.data, dst.offset, dst.stride, n, accumulate);
+  }
+
+  /**
+   * Makes room for the next `n` samples (rewinding the history when needed, and priming it from
+   * `src` while `steady`) and returns where they go: float index of each channel's block. The
+   * caller writes `src` there (a fused SIMD layer does so itself; `process` otherwise).
+   */
+  claim(src: PlanarView, n: number): number {
     const cap = this.capacity;
     const h = this.history;
     const channels = this.kernel.shape.inChannels;
@@ -86,10 +98,8 @@ export class Conv1d {
       const sd = src.data;
       for (let c = 0; c < channels; c++) h.fill(sd[src.offset + c * src.stride]!, c * cap, c * cap + pos);
     }
-    this.view.offset = pos;
-    this.ops.copy(src, this.view, n);
-    this.kernel.run(h, pos, cap, dst.data, dst.offset, dst.stride, n, accumulate);
     this.writePos = pos + n;
+    return pos;
   }
 }
 

@@ -65,6 +65,11 @@ export interface SimdKernels {
   blend(top: number, pre: number, alpha: number, count: number): void;
   film(dst: number, x: number, scale: number, shift: number, count: number, hasShift: number): void;
   flush_denormals(ptr: number, count: number): void;
+  /**
+   * One plain WaveNet layer in one call: `desc` holds the layer's integer slots (f64) (`simd-layer.ts` writes
+   * them); x, cond, acc are planar buffers; pos is the block's start in the conv history.
+   */
+  wavenet_layer(desc: number, x: number, cond: number, acc: number, n: number, pos: number): void;
   /** State := the exported h0/c0 stored in the packed params (`packLstm`). */
   lstm_reset(params: number, state: number, hidden: number, layers: number): void;
   /** A whole block of an LSTM (`packLstm`, `lstmLayout`); fast: 0 exact gates, 1 fast gates. */
@@ -94,6 +99,7 @@ export const SIMD_KERNEL_NAMES = [
   'blend',
   'film',
   'flush_denormals',
+  'wavenet_layer',
   'lstm_reset',
   'lstm_process',
 ] as const satisfies readonly (keyof SimdKernels)[];

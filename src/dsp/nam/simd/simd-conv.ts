@@ -14,18 +14,18 @@ import { WinogradConv, winogradApplies } from './simd-winograd.ts';
 
 export class SimdConvKernel implements ConvRunner {
   private readonly packed: Float32Array[];
-  private readonly tiles: number;
-  private readonly inPer: number;
+  readonly tiles: number;
+  readonly inPer: number;
   private readonly outPer: number;
   // The shape's numbers as own fields: shapes come from differently built objects, so reading them
   // through `shape` on every call is a megamorphic property load on the audio path.
-  private readonly K: number;
-  private readonly dilation: number;
-  private readonly groups: number;
+  readonly K: number;
+  readonly dilation: number;
+  readonly groups: number;
   /** Byte address of each group's packed weights. */
-  private readonly packedAt: Int32Array;
+  readonly packedAt: Int32Array;
   /** The Winograd path, when this shape has one. */
-  private readonly winograd: WinogradConv | null;
+  readonly winograd: WinogradConv | null;
 
   constructor(
     readonly shape: ConvShape,

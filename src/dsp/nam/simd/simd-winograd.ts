@@ -46,15 +46,15 @@ export function winogradSegmentPairs(dilation: number, maxBlock: number): number
 }
 
 export class WinogradConv {
-  private readonly tiles: number;
-  private readonly inCh: number;
-  private readonly dilation: number;
+  readonly tiles: number;
+  readonly inCh: number;
+  readonly dilation: number;
   /** Block sizes must be multiples of this: 2·lcm(d, 8). */
-  private readonly step: number;
-  private readonly segPairs: number;
+  readonly step: number;
+  readonly segPairs: number;
   /** Byte addresses of the packed G matrices and of the scratch. */
-  private readonly weightsAt: number;
-  private readonly scratchAt: number;
+  readonly weightsAt: number;
+  readonly scratchAt: number;
 
   /** `weights`: the conv's weights in PyTorch order, then the bias when `shape.bias`. Check `winogradPossible` first. */
   constructor(shape: ConvShape, weights: Float32Array, compute: Compute, private readonly k: SimdKernels) {

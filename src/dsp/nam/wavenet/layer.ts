@@ -15,7 +15,8 @@
  *   h  = head1x1(a) then head1x1_post_film(h)?, or a itself
  *   head_acc += h;  x_next = x + l  (or x when layer1x1 is inactive)
  *
- * All scratch is allocated here; process() allocates nothing.
+ * All scratch is allocated here; process() allocates nothing. On the SIMD path a plain layer also
+ * gets a fused form (`fused`, simd-layer.ts) that the layer array runs in one kernel call.
  */
 import { Conv1d, Conv1x1 } from '../conv1d.ts';
 import { Film } from '../film.ts';
@@ -26,6 +27,13 @@ import type { WeightReader } from '../weights.ts';
 import { convWeightCount, type ConvShape } from '../conv-kernel.ts';
 import { filmWidth, zWidth, FILM_SLOTS, type FilmSlot, type LayerArraySpec, type LayerSpec } from './config.ts';
 import type { Activation } from '../activations.ts';
+import { simdLayerDescriptor } from './simd-layer.ts';
+
+/** A layer's fused SIMD form: its `wavenet_layer` descriptor, and the conv whose history it appends to. */
+export interface FusedSimdLayer {
+  readonly desc: number;
+  readonly conv: Conv1d;
+}
 
 function takeConv(w: WeightReader, shape: ConvShape): Float32Array {
   return w.take(convWeightCount(shape));
@@ -50,6 +58,8 @@ export class WaveNetLayer {
   private readonly preScratch: PlanarView; // pre-activation top rows (blended)
   private readonly activation: Activation;
   private readonly secondary: Activation;
+  /** The fused SIMD form, when this layer is plain enough for it (else null). */
+  readonly fused: FusedSimdLayer | null = null;
 
   constructor(
     a: LayerArraySpec,
@@ -93,6 +103,20 @@ export class WaveNetLayer {
     this.zBottom = this.z.rows(B, B);
     this.preScratch = this.scratch.rows(0, B);
     this.headOut = this.head1x1 ? new Planar(a.head1x1.outChannels, compute) : null;
+    if (!this.head1x1 && Object.keys(this.films).length === 0) {
+      const desc = simdLayerDescriptor(compute, {
+        conv: this.conv,
+        mixin: this.mixin,
+        layer1x1: this.layer1x1,
+        z: this.z,
+        channels: a.channels,
+        bottleneck: B,
+        gating: spec.gating,
+        activation: spec.activation,
+        secondary: spec.secondary,
+      });
+      if (desc !== null) this.fused = { desc, conv: this.conv };
+    }
   }
 
   get receptiveField(): number {

@@ -59,6 +59,10 @@
  *   film(dst, x, scale, shift, count, hasShift)   dst = x·scale (+ shift when hasShift ≠ 0)
  *   flush_denormals(ptr, count)                   |v| < 1e-30 → 0 (NaN and ±Inf kept)
  *
+ * wavenet_layer(desc, x, cond, acc, n, pos)
+ *   A whole plain WaveNet layer (history append, conv, mixin, activation/gating, head add, layer1x1)
+ *   in one call, from a descriptor of integer slots (f64); documented at the function.
+ *
  * LSTM (mono input; see `packLstm`/`lstmLayout` in pack.ts). Hp = H rounded up to a multiple of 4.
  *   Params at `params` (floats; 16-byte aligned):
  *     for each layer l (cols_l = 1 + Hp for l = 0, 2·Hp after; columns are [x_l, h_l]):
@@ -714,6 +718,142 @@ export function flush_denormals(ptr: usize, count: i32): void {
     const x = v128.load(p);
     v128.store(p, v128.andnot(x, f32x4.lt(f32x4.abs(x), tiny)));
   }
+}
+
+// ── One plain WaveNet layer in one call ─────────────────────────────────────────────────────────
+
+// Activation codes of `wavenet_layer` (simd/simd-layer.ts maps the engine's activations to them).
+const ACT_IDENTITY = 0;
+const ACT_TANH_EXACT = 1;
+const ACT_TANH_FAST = 2;
+const ACT_SIGMOID_EXACT = 3;
+const ACT_RELU = 4;
+const ACT_HARDTANH = 5;
+const ACT_SOFTSIGN = 6;
+const ACT_SILU_EXACT = 7;
+const ACT_HARDSWISH = 8;
+
+/** One of the parameterless activations over `count` floats at p. */
+function activateSpan(code: i32, p: usize, count: i32): void {
+  switch (code) {
+    case ACT_TANH_EXACT: tanh_exact(p, count); break;
+    case ACT_TANH_FAST: tanh_fast(p, count); break;
+    case ACT_SIGMOID_EXACT: sigmoid_exact(p, count); break;
+    case ACT_RELU: relu(p, count); break;
+    case ACT_HARDTANH: hardtanh(p, count); break;
+    case ACT_SOFTSIGN: softsign(p, count); break;
+    case ACT_SILU_EXACT: silu_exact(p, count); break;
+    case ACT_HARDSWISH: hardswish(p, count); break;
+    default: break; // ACT_IDENTITY
+  }
+}
+
+/** The activation over `rows` planar rows of n samples: one span when n = stride, else row by row. */
+function activateRows(code: i32, p: usize, stride: i32, rows: i32, n: i32): void {
+  if (code == ACT_IDENTITY) return;
+  if (n == stride) {
+    activateSpan(code, p, (rows - 1) * stride + n);
+    return;
+  }
+  const step = <usize>stride << 2;
+  for (let r = 0; r < rows; r++) activateSpan(code, p + <usize>r * step, n);
+}
+
+/** dst += src over `rows` planar rows of n samples (both of `stride`): one span when n = stride. */
+function addRows(dst: usize, src: usize, stride: i32, rows: i32, n: i32): void {
+  if (n == stride) {
+    add(dst, src, (rows - 1) * stride + n);
+    return;
+  }
+  const step = <usize>stride << 2;
+  for (let r = 0; r < rows; r++) add(dst + <usize>r * step, src + <usize>r * step, n);
+}
+
+/** top *= bottom over `rows` planar rows of n samples: one span when n = stride. */
+function gateRows(top: usize, bottom: usize, stride: i32, rows: i32, n: i32): void {
+  if (n == stride) {
+    gate_mul(top, bottom, (rows - 1) * stride + n);
+    return;
+  }
+  const step = <usize>stride << 2;
+  for (let r = 0; r < rows; r++) gate_mul(top + <usize>r * step, bottom + <usize>r * step, n);
+}
+
+/**
+ * Slot i of a `wavenet_layer` descriptor: integers stored as f64 (an i32 slot would hold small
+ * integers, which are subnormal floats to anything that scans the memory for them; an f64 integer
+ * below 2^29 has no subnormal half).
+ */
+@inline
+function slot(desc: usize, i: i32): i32 {
+  return <i32>load<f64>(desc + (<usize>i << 3));
+}
+
+// Slots of a `wavenet_layer` descriptor.
+const L_STRIDE = 0; // floats per row of the planar buffers (x, cond, acc, z)
+const L_CHANNELS = 1; // rows of x
+const L_HIST = 2; // conv history (byte address) and its floats per channel
+const L_CAP = 3;
+const L_Z = 4; // z (byte address)
+const L_CONV_W = 5; // dilated conv: packed weights, tiles, input channels, K, dilation
+const L_CONV_TILES = 6;
+const L_CONV_IN = 7;
+const L_CONV_K = 8;
+const L_DILATION = 9;
+const L_WINO_W = 10; // its Winograd weights (0: none), scratch, segment pairs, block step
+const L_WINO_SCRATCH = 11;
+const L_WINO_SEG = 12;
+const L_WINO_STEP = 13;
+const L_MIXIN_W = 14; // input mixin (1x1, accumulating into z): weights, tiles, input channels
+const L_MIXIN_TILES = 15;
+const L_MIXIN_IN = 16;
+const L_BOTTLENECK = 17; // B: rows of the activation
+const L_ACT = 18; // activation code
+const L_SECONDARY = 19; // gated: the secondary's code on z rows [B, 2B); -1: not gated
+const L_L1_W = 20; // layer1x1 (accumulating into x): weights (0: none), tiles, input channels
+const L_L1_TILES = 21;
+const L_L1_IN = 22;
+
+/**
+ * wavenet_layer(desc, x, cond, acc, n, pos)
+ *   One WaveNet layer without FiLMs, head1x1 or grouped convs, gating none or gated, whose output
+ *   replaces its input: the same kernel calls, in the same order, as the engine's general path
+ *   (wavenet/layer.ts), so the same bits:
+ *     history[pos…] = x;  z = conv(history) (Winograd when set and n % step = 0);  z += mixin(cond)
+ *     gated: z[B:] = secondary(z[B:]); z[:B] = act(z[:B]); z[:B] *= z[B:]   none: z[:B] = act(z[:B])
+ *     acc += z[:B];  x += layer1x1(z[:B])
+ *   desc: f64 slots L_* (byte addresses of weights, history, z; sizes); x, cond, acc: planar
+ *   buffers of desc's stride; pos: the block's start in the history (the caller rewinds it).
+ */
+export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n: i32, pos: i32): void {
+  const stride = slot(desc, L_STRIDE);
+  const cap = slot(desc, L_CAP);
+  const hist = <usize>slot(desc, L_HIST) + (<usize>pos << 2);
+  const z = <usize>slot(desc, L_Z);
+  const B = slot(desc, L_BOTTLENECK);
+  copy_rows(hist, cap, x, stride, slot(desc, L_CHANNELS), n);
+  const winoW = <usize>slot(desc, L_WINO_W);
+  if (winoW != 0 && n % slot(desc, L_WINO_STEP) == 0) {
+    conv_wino(hist, cap, z, stride, winoW, slot(desc, L_CONV_TILES), slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
+      <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO_SEG));
+  } else {
+    conv(hist, cap, z, stride, <usize>slot(desc, L_CONV_W), slot(desc, L_CONV_TILES), slot(desc, L_CONV_IN),
+      slot(desc, L_CONV_K), slot(desc, L_DILATION), n, 0);
+  }
+  conv(cond, stride, z, stride, <usize>slot(desc, L_MIXIN_W), slot(desc, L_MIXIN_TILES), slot(desc, L_MIXIN_IN), 1, 1, n, 1);
+  const secondary = slot(desc, L_SECONDARY);
+  const act = slot(desc, L_ACT);
+  if (secondary >= 0) {
+    const bottom = z + (<usize>(B * stride) << 2);
+    activateRows(secondary, bottom, stride, B, n);
+    activateRows(act, z, stride, B, n);
+    gateRows(z, bottom, stride, B, n);
+  } else {
+    activateRows(act, z, stride, B, n);
+  }
+  addRows(acc, z, stride, B, n);
+  const l1W = <usize>slot(desc, L_L1_W);
+  if (l1W != 0) conv(z, stride, x, stride, l1W, slot(desc, L_L1_TILES), slot(desc, L_L1_IN), 1, 1, n, 1);
 }
 
 // ── LSTM ────────────────────────────────────────────────────────────────────────────────────────
