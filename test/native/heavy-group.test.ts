@@ -89,7 +89,7 @@ describe.skipIf(build.skipReason !== undefined)(`heavy op groups while playing${
     writeFileSync(join(dir, 'model-b.json'), await modelOnly('nam-rig-clean-edge.nam'));
   });
 
-  it('model loads while playing (12, one a second, built in steps after each block): blocks within the budget but for rare full GCs (reported)', async () => {
+  it('model loads while playing (12, one a second, built in steps after each block): blocks within the budget, GC planned around the steps', async () => {
     const r = await runAsync(ENGINE_TEST, ['--engine', ENGINE_BUNDLES, '--from', join(dir, 'model-a.json'), '--to', join(dir, 'model-b.json'), '--swaps', '12'], { cwd: ROOT, timeout: 120_000 });
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     const { slowBlocks, ...s } = (JSON.parse(r.stdout) as { modelSwapsWhilePlaying: SwapsReport & { slowBlocks: unknown[] } }).modelSwapsWhilePlaying;
@@ -98,13 +98,13 @@ describe.skipIf(build.skipReason !== undefined)(`heavy op groups while playing${
     expect(s.realtimePriority).toBe(true);
     expect(s.medianUs).toBeLessThan(s.budgetUs / 4);
     expect(s.p99Us).toBeLessThan(s.budgetUs);
-    // Measured: 2 blocks over the budget in 40 loads, each with a full GC in it (V8 schedules those, every
-    // ≈ 20 loads: 2–4 ms); more than one in four loads would be a regression.
-    expect(s.overBudget).toBeLessThanOrEqual(3);
-    // The engine scavenges in a block of its own, holding the build step (AudioEngine): a scavenge does
-    // not push a block over (before that plan, 4 of 6 over-budget blocks in 40 loads were scavenges on a
-    // build step). One is allowed for a loaded CI machine.
-    expect(s.overBudgetScavenge).toBeLessThanOrEqual(1);
+    // Measured with the GC plan (AudioEngine, JsIsolate's flags): 0 blocks over the budget in 40 loads
+    // (twice), 1 in 120; before it, 6 in 40 (4 a scavenge on a build step, 2 an atomic full GC). One is
+    // allowed here for a loaded CI machine.
+    expect(s.overBudget).toBeLessThanOrEqual(1);
+    // The engine scavenges in a block of its own, holding the build step: a scavenge does not push a
+    // block over; and V8's full GCs are incremental (≈ 1 ms final pause), not 2–4 ms atomic ones.
+    expect(s.overBudgetScavenge + s.overBudgetFullGc).toBeLessThanOrEqual(1);
   }, 180_000);
 
   it("fades out and back in around the group: no step of the signal's size, three runs out of three", async () => {

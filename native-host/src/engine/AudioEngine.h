@@ -10,8 +10,9 @@
 // - a model build's garbage and its steps never share a block: before a step, when the young generation
 //   has less than buildStepReserve free, the block scavenges (≈ 0.5–1 ms) and holds the step for the
 //   next block (a 4 MB young generation holds a few builds' garbage, so this is rare); the block that
-//   decodes a model op holds the build's first step too. Full GCs (the
-//   previous models' objects, every ≈ 20 loads, 2–4 ms) are V8's to schedule: see native-host/README.md;
+//   decodes a model op holds the build's first step too. Full GCs (the earlier models' objects, every
+//   ≈ 20–40 loads) are V8's to schedule: with room in the old generation (JsIsolate's flags) they are
+//   incremental, with a ≈ 1 ms final pause (native-host/README.md);
 // - heavy groups (an IR: a VFS entry) are applied by the message thread while the audio thread is
 //   kept out of the isolate by an atomic handshake: the audio thread never waits on a lock; for those few
 //   milliseconds its blocks come out silent (or dry when bypassed) — process() returns false. The gap is
