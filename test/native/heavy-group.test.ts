@@ -107,6 +107,18 @@ describe.skipIf(build.skipReason !== undefined)(`heavy op groups while playing${
     expect(s.overBudgetScavenge + s.overBudgetFullGc).toBeLessThanOrEqual(1);
   }, 180_000);
 
+  it('never stalls a build on its GC plan: with a young generation smaller than the step reserve every load still completes', async () => {
+    // NAMRIG_V8_FLAGS (diagnostics) shrinks the young generation to 1 MB, below the 1 MB a step wants
+    // free: each step then scavenges (holding itself one block) and then runs regardless.
+    const env = { ...process.env, NAMRIG_V8_FLAGS: '--min-semi-space-size=1 --max-semi-space-size=1' };
+    const r = await runAsync(ENGINE_TEST, ['--engine', ENGINE_BUNDLES, '--from', join(dir, 'model-a.json'), '--to', join(dir, 'model-b.json'), '--swaps', '4'], { cwd: ROOT, env, timeout: 120_000 });
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    const s = (JSON.parse(r.stdout) as { modelSwapsWhilePlaying: SwapsReport & { buildSteps: Record<string, { blocks: number }> } }).modelSwapsWhilePlaying;
+    expect(s.swaps).toBe(4);
+    expect(s.buildSteps['install']?.blocks, JSON.stringify(s.buildSteps)).toBe(4);
+    expect(s.scavenges).toBeGreaterThan(4);
+  }, 120_000);
+
   it("fades out and back in around the group: no step of the signal's size, three runs out of three", async () => {
     for (let run = 0; run < 3; run++) {
       const r = await play(false);

@@ -185,10 +185,15 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
 
 bool AudioEngine::collectBeforeBuildStep() noexcept
 {
-    if (buildState_[0] == 0) return false;
+    // At most one held block per scavenge: the step after it runs whatever the young generation holds
+    // (a young generation smaller than the reserve must not stall the build).
+    const bool scavengedLast = scavengedLastBlock_;
+    scavengedLastBlock_ = false;
+    if (buildState_[0] == 0 || scavengedLast) return false;
     v8::HeapSpaceStatistics young;
     if (!js_.isolate()->GetHeapSpaceStatistics(&young, static_cast<size_t>(newSpace_)) || young.space_available_size() >= buildStepReserve) return false;
     js_.isolate()->RequestGarbageCollectionForTesting(v8::Isolate::kMinorGarbageCollection);
+    scavengedLastBlock_ = true;
     return true;
 }
 
