@@ -61,7 +61,9 @@
  *
  * wavenet_layer(desc, x, cond, acc, n, pos)
  *   A whole plain WaveNet layer (history append, conv, mixin, activation/gating, head add, layer1x1)
- *   in one call, from a descriptor of integer slots (f64); documented at the function.
+ *   in one call, from a descriptor of integer slots (f64); documented at the function. A tanh
+ *   layer without gating (B a multiple of 4, n of 8) runs the mixin, tanh and head add in the
+ *   conv's (or Winograd conv's) epilogue, on registers (`layerOut`): the same bits, fewer passes.
  *
  * LSTM (mono input; see `packLstm`/`lstmLayout` in pack.ts). Hp = H rounded up to a multiple of 4.
  *   Params at `params` (floats; 16-byte aligned):
@@ -105,6 +107,67 @@ function span(count: i32): usize {
 
 // ── Convolution ─────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The fused layer epilogue for one time vector of 4 z rows (v0…v3, the conv's sums at z address q,
+ * rows `step` bytes apart): the mixin of cond (address c, rows `condStep` apart; tile weights mt,
+ * mIn input rows, as `conv` with K = 1 packs them) added as the mixin conv's accumulate adds it,
+ * then tanh (fast or exact), stored to z, and added into acc (address r, rows `step` apart) as
+ * `add` does: the same operations, in the same order, as the separate kernels.
+ */
+@inline
+function layerOut(
+  q: usize,
+  r: usize,
+  c: usize,
+  step: usize,
+  condStep: usize,
+  mt: usize,
+  mIn: i32,
+  fast: i32,
+  v0: v128,
+  v1: v128,
+  v2: v128,
+  v3: v128,
+): void {
+  const mb = mt + (<usize>mIn << 6);
+  let m0 = v128.load(mb, 0);
+  let m1 = v128.load(mb, 16);
+  let m2 = v128.load(mb, 32);
+  let m3 = v128.load(mb, 48);
+  let p = c;
+  for (let wp = mt; wp < mb; wp += 64) {
+    const x = v128.load(p);
+    m0 = madd(v128.load(wp, 0), x, m0);
+    m1 = madd(v128.load(wp, 16), x, m1);
+    m2 = madd(v128.load(wp, 32), x, m2);
+    m3 = madd(v128.load(wp, 48), x, m3);
+    p += condStep;
+  }
+  v0 = f32x4.add(m0, v0);
+  v1 = f32x4.add(m1, v1);
+  v2 = f32x4.add(m2, v2);
+  v3 = f32x4.add(m3, v3);
+  if (fast) {
+    v0 = vtanhFast(v0);
+    v1 = vtanhFast(v1);
+    v2 = vtanhFast(v2);
+    v3 = vtanhFast(v3);
+  } else {
+    v0 = vtanhExact(v0);
+    v1 = vtanhExact(v1);
+    v2 = vtanhExact(v2);
+    v3 = vtanhExact(v3);
+  }
+  v128.store(q, v0);
+  v128.store(q + step, v1);
+  v128.store(q + 2 * step, v2);
+  v128.store(q + 3 * step, v3);
+  v128.store(r, f32x4.add(v128.load(r), v0));
+  v128.store(r + step, f32x4.add(v128.load(r + step), v1));
+  v128.store(r + 2 * step, f32x4.add(v128.load(r + 2 * step), v2));
+  v128.store(r + 3 * step, f32x4.add(v128.load(r + 3 * step), v3));
+}
+
 export function conv(
   src: usize,
   srcStride: i32,
@@ -117,6 +180,57 @@ export function conv(
   dilation: i32,
   n: i32,
   accumulate: i32,
+): void {
+  convCore(src, srcStride, dst, dstStride, w, tiles, inCh, K, dilation, n, accumulate, false, 0, 0, 0, 0, 0, 0);
+}
+
+/**
+ * A plain layer's dilated conv with its epilogue fused (`wavenet_layer`, not gated, B = 4·tiles,
+ * tanh, n a multiple of 8): per tile and 8 samples, the conv's sums, then the same operations in the
+ * same order as the separate kernels: z = mixin(cond) + z (mixin weights `mw`, `mIn` rows of
+ * cond), z = tanh(z) (exact or fast: `fast`), stored, and acc += z. Same bits as the unfused calls.
+ */
+function conv_layer_fused(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  stride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  K: i32,
+  dilation: i32,
+  n: i32,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  convCore(src, srcStride, dst, stride, w, tiles, inCh, K, dilation, n, 0, true, mw, mIn, cond, acc, fast, stride);
+}
+
+/** The conv; with `fused` (a constant) the layer epilogue of `conv_layer_fused`. */
+@inline
+function convCore(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  K: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+  condStride: i32,
 ): void {
   const srcStep = <usize>srcStride << 2;
   const dstStep = <usize>dstStride << 2;
@@ -143,6 +257,9 @@ export function conv(
     return;
   }
   const chanEnd = <usize>inCh * srcStep;
+  const condStep = <usize>condStride << 2;
+  const mTaps = <usize>mIn << 6;
+  const mTileBytes = mTaps + 64;
   for (let tile = 0; tile < tiles; tile++) {
     const wt = w + <usize>tile * tileBytes;
     const d0 = dst + <usize>(tile << 2) * dstStep;
@@ -187,7 +304,14 @@ export function conv(
       const q1 = q0 + dstStep;
       const q2 = q1 + dstStep;
       const q3 = q2 + dstStep;
-      if (accumulate) {
+      if (fused) {
+        const mt = mw + <usize>tile * mTileBytes;
+        const r0 = acc + (<usize>(tile << 2) * dstStep) + (<usize>t << 2);
+        const c0 = cond + (<usize>t << 2);
+        layerOut(q0, r0, c0, dstStep, condStep, mt, mIn, fast, a00, a10, a20, a30);
+        layerOut(q0 + 16, r0 + 16, c0 + 16, dstStep, condStep, mt, mIn, fast, a01, a11, a21, a31);
+        continue;
+      } else if (accumulate) {
         a00 = f32x4.add(a00, v128.load(q0, 0));
         a01 = f32x4.add(a01, v128.load(q0, 16));
         a10 = f32x4.add(a10, v128.load(q1, 0));
@@ -248,6 +372,54 @@ export function conv_wino(
   scratch: usize,
   segPairs: i32,
 ): void {
+  winoCore(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segPairs, false, 0, 0, 0, 0, 0);
+}
+
+/** `conv_wino` (accumulate = 0) with the layer epilogue of `conv_layer_fused` (`layerOut`). */
+function conv_wino_layer_fused(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  stride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  scratch: usize,
+  segPairs: i32,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  winoCore(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segPairs, true, mw, mIn, cond, acc, fast);
+}
+
+/** The Winograd conv; with `fused` (a constant) the layer epilogue at each final output. */
+@inline
+function winoCore(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  segPairs: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  const mTileBytes = (<usize>mIn << 6) + 64;
   const d = dilation;
   const dB = <usize>d << 2;
   const srcStep = <usize>srcStride << 2;
@@ -290,6 +462,8 @@ export function conv_wino(
       const w0 = w2 + setBytes;
       const w3 = w0 + setBytes;
       const y0 = dst + <usize>(tile << 2) * dstStep;
+      const accRows = acc + <usize>(tile << 2) * dstStep;
+      const mt = mw + <usize>tile * mTileBytes;
       for (let v = 0; v < vectors; v += 2) {
         // Samples of the first output of each pair, for vectors v and v + 1.
         const qa = v << 2;
@@ -410,14 +584,19 @@ export function conv_wino(
           p += chStep;
           wp += 64;
         } while (p != uEnd);
-        wino_put(ta, a0, accumulate);
-        wino_put(ta + dstStep, a1, accumulate);
-        wino_put(ta + 2 * dstStep, a2, accumulate);
-        wino_put(ta + 3 * dstStep, a3, accumulate);
-        wino_put(tb, b0, accumulate);
-        wino_put(tb + dstStep, b1, accumulate);
-        wino_put(tb + 2 * dstStep, b2, accumulate);
-        wino_put(tb + 3 * dstStep, b3, accumulate);
+        if (fused) {
+          layerOut(ta, accRows + (ta - y0), cond + (ta - y0), dstStep, dstStep, mt, mIn, fast, a0, a1, a2, a3);
+          layerOut(tb, accRows + (tb - y0), cond + (tb - y0), dstStep, dstStep, mt, mIn, fast, b0, b1, b2, b3);
+        } else {
+          wino_put(ta, a0, accumulate);
+          wino_put(ta + dstStep, a1, accumulate);
+          wino_put(ta + 2 * dstStep, a2, accumulate);
+          wino_put(ta + 3 * dstStep, a3, accumulate);
+          wino_put(tb, b0, accumulate);
+          wino_put(tb + dstStep, b1, accumulate);
+          wino_put(tb + 2 * dstStep, b2, accumulate);
+          wino_put(tb + 3 * dstStep, b3, accumulate);
+        }
         // y[t+d] += G3·u3'
         a0 = v128.load(ta + dB);
         a1 = v128.load(ta + dB + dstStep);
@@ -447,14 +626,21 @@ export function conv_wino(
           p += chStep;
           wp += 64;
         } while (p != uEnd + 48);
-        v128.store(ta + dB, a0);
-        v128.store(ta + dB + dstStep, a1);
-        v128.store(ta + dB + 2 * dstStep, a2);
-        v128.store(ta + dB + 3 * dstStep, a3);
-        v128.store(tb + dB, b0);
-        v128.store(tb + dB + dstStep, b1);
-        v128.store(tb + dB + 2 * dstStep, b2);
-        v128.store(tb + dB + 3 * dstStep, b3);
+        if (fused) {
+          const sa = ta + dB - y0;
+          const sb = tb + dB - y0;
+          layerOut(ta + dB, accRows + sa, cond + sa, dstStep, dstStep, mt, mIn, fast, a0, a1, a2, a3);
+          layerOut(tb + dB, accRows + sb, cond + sb, dstStep, dstStep, mt, mIn, fast, b0, b1, b2, b3);
+        } else {
+          v128.store(ta + dB, a0);
+          v128.store(ta + dB + dstStep, a1);
+          v128.store(ta + dB + 2 * dstStep, a2);
+          v128.store(ta + dB + 3 * dstStep, a3);
+          v128.store(tb + dB, b0);
+          v128.store(tb + dB + dstStep, b1);
+          v128.store(tb + dB + 2 * dstStep, b2);
+          v128.store(tb + dB + 3 * dstStep, b3);
+        }
       }
     }
   }
@@ -507,15 +693,24 @@ const FT_C: f32 = 0.821226666969744;
 const FT_D: f32 = 2.44506634652299;
 const FT_E: f32 = 0.814642734961073;
 
+/**
+ * |x| by clearing the sign bits: the same bits as f32x4.abs, one instruction with a constant V8
+ * hoists out of the loop (its f32x4.abs rebuilds the mask each time: three instructions).
+ */
+@inline
+function vabs(x: v128): v128 {
+  return v128.and(x, i32x4.splat(0x7fffffff));
+}
+
 /** fast_tanh: x(a + a|x| + (b + c|x|)x²) / (d + (d + x²)|x + e·x·|x||). */
 @inline
 function vtanhFast(x: v128): v128 {
-  const ax = f32x4.abs(x);
+  const ax = vabs(x);
   const x2 = f32x4.mul(x, x);
   const a = madd(f32x4.splat(FT_A), ax, f32x4.splat(FT_A));
   const b = madd(f32x4.splat(FT_C), ax, f32x4.splat(FT_B));
   const num = f32x4.mul(x, madd(b, x2, a));
-  const inner = f32x4.abs(madd(f32x4.mul(f32x4.splat(FT_E), x), ax, x));
+  const inner = vabs(madd(f32x4.mul(f32x4.splat(FT_E), x), ax, x));
   const den = madd(f32x4.add(f32x4.splat(FT_D), x2), inner, f32x4.splat(FT_D));
   return f32x4.div(num, den);
 }
@@ -822,6 +1017,9 @@ const L_L1_IN = 22;
  *     history[pos…] = x;  z = conv(history) (Winograd when set and n % step = 0);  z += mixin(cond)
  *     gated: z[B:] = secondary(z[B:]); z[:B] = act(z[:B]); z[:B] *= z[B:]   none: z[:B] = act(z[:B])
  *     acc += z[:B];  x += layer1x1(z[:B])
+ *   Not gated, tanh (exact or fast), B = 4·tiles and n % 8 = 0: the mixin, tanh and acc add run in
+ *   the conv's epilogue (`conv_layer_fused` / `conv_wino_layer_fused`), the same operations in the
+ *   same order per element, so still the same bits, without three passes over z.
  *   desc: f64 slots L_* (byte addresses of weights, history, z; sizes); x, cond, acc: planar
  *   buffers of desc's stride; pos: the block's start in the history (the caller rewinds it).
  */
@@ -833,16 +1031,35 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
   const B = slot(desc, L_BOTTLENECK);
   copy_rows(hist, cap, x, stride, slot(desc, L_CHANNELS), n);
   const winoW = <usize>slot(desc, L_WINO_W);
-  if (winoW != 0 && n % slot(desc, L_WINO_STEP) == 0) {
-    conv_wino(hist, cap, z, stride, winoW, slot(desc, L_CONV_TILES), slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
+  const secondary = slot(desc, L_SECONDARY);
+  const act = slot(desc, L_ACT);
+  const tiles = slot(desc, L_CONV_TILES);
+  const useWino = winoW != 0 && n % slot(desc, L_WINO_STEP) == 0;
+  if (secondary < 0 && (act == ACT_TANH_FAST || act == ACT_TANH_EXACT) && B == tiles << 2 && (n & 7) == 0 &&
+    slot(desc, L_MIXIN_TILES) == tiles && n > 0 && slot(desc, L_CONV_IN) > 0) {
+    // The conv with mixin, tanh and the head sum in its epilogue.
+    const fast = act == ACT_TANH_FAST ? 1 : 0;
+    const mixW = <usize>slot(desc, L_MIXIN_W);
+    const mixIn = slot(desc, L_MIXIN_IN);
+    if (useWino) {
+      conv_wino_layer_fused(hist, cap, z, stride, winoW, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n,
+        <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO_SEG), mixW, mixIn, cond, acc, fast);
+    } else {
+      conv_layer_fused(hist, cap, z, stride, <usize>slot(desc, L_CONV_W), tiles, slot(desc, L_CONV_IN), slot(desc, L_CONV_K),
+        slot(desc, L_DILATION), n, mixW, mixIn, cond, acc, fast);
+    }
+    const l1 = <usize>slot(desc, L_L1_W);
+    if (l1 != 0) conv(z, stride, x, stride, l1, slot(desc, L_L1_TILES), slot(desc, L_L1_IN), 1, 1, n, 1);
+    return;
+  }
+  if (useWino) {
+    conv_wino(hist, cap, z, stride, winoW, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
       <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO_SEG));
   } else {
-    conv(hist, cap, z, stride, <usize>slot(desc, L_CONV_W), slot(desc, L_CONV_TILES), slot(desc, L_CONV_IN),
+    conv(hist, cap, z, stride, <usize>slot(desc, L_CONV_W), tiles, slot(desc, L_CONV_IN),
       slot(desc, L_CONV_K), slot(desc, L_DILATION), n, 0);
   }
   conv(cond, stride, z, stride, <usize>slot(desc, L_MIXIN_W), slot(desc, L_MIXIN_TILES), slot(desc, L_MIXIN_IN), 1, 1, n, 1);
-  const secondary = slot(desc, L_SECONDARY);
-  const act = slot(desc, L_ACT);
   if (secondary >= 0) {
     const bottom = z + (<usize>(B * stride) << 2);
     activateRows(secondary, bottom, stride, B, n);
