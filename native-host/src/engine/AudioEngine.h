@@ -117,6 +117,7 @@ private:
     const int32_t* buildState_ = nullptr;
     int newSpace_ = 0;
     static constexpr size_t buildStepReserve = 1024 * 1024;
+    static JsIsolate::HeapSizes audioHeap();
     bool scavengedLastBlock_ = false; // audio thread
     bool collectBeforeBuildStep() noexcept; // audio thread, inside a scope
     float meterSeq_ = 0.0f; // audio thread

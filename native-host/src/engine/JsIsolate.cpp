@@ -39,12 +39,9 @@ void JsIsolate::initialiseV8()
     std::call_once(once, [] {
         // Measured (native-host/README.md): eager optimised wasm, no tier-up, no memory reducer → no
         // compilation and no GC on the audio thread once warmed up.
-        // --expose-gc: the audio engine asks for scavenges between a model build's steps (AudioEngine);
-        // a 4 MB young generation holds a few builds' garbage, so they are rare. A 64 MB initial old
-        // generation leaves V8 room to collect the earlier models' objects with concurrent, incremental
-        // marking (a ≈ 1 ms final pause) instead of an atomic full GC (2–4 ms) when a build's allocation
-        // hits the limit; the heap itself stays ≈ 5–11 MB.
-        const char flags[] = "--no-liftoff --no-wasm-tier-up --no-wasm-dynamic-tiering --no-memory-reducer --expose-gc --min-semi-space-size=4 --initial-old-space-size=64";
+        // --expose-gc: the audio engine asks for scavenges between a model build's steps (AudioEngine,
+        // which also sizes its isolate's heap).
+        const char flags[] = "--no-liftoff --no-wasm-tier-up --no-wasm-dynamic-tiering --no-memory-reducer --expose-gc";
         v8::V8::SetFlagsFromString(flags, sizeof(flags) - 1);
         // Diagnostics only (e.g. NAMRIG_V8_FLAGS="--trace-gc --trace-opt"): extra flags from the environment.
         if (const char* extra = std::getenv("NAMRIG_V8_FLAGS")) v8::V8::SetFlagsFromString(extra);
@@ -54,12 +51,16 @@ void JsIsolate::initialiseV8()
     });
 }
 
-JsIsolate::JsIsolate(const std::string& script, const std::string& name)
+JsIsolate::JsIsolate(const std::string& script, const std::string& name) : JsIsolate(script, name, HeapSizes{}) {}
+
+JsIsolate::JsIsolate(const std::string& script, const std::string& name, HeapSizes heap)
 {
     initialiseV8();
     allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = allocator_.get();
+    if (heap.initialYoungBytes > 0) params.constraints.set_initial_young_generation_size_in_bytes(heap.initialYoungBytes);
+    if (heap.initialOldBytes > 0) params.constraints.set_initial_old_generation_size_in_bytes(heap.initialOldBytes);
     isolate_ = v8::Isolate::New(params);
 
     v8::Locker locker(isolate_);

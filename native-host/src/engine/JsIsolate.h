@@ -19,9 +19,16 @@ namespace namrig {
 
 class JsIsolate {
 public:
+    // Heap sizes for one isolate (0: V8's default).
+    struct HeapSizes {
+        size_t initialYoungBytes = 0; // both semi-spaces and the new large-object space (3 × a semi-space)
+        size_t initialOldBytes = 0;
+    };
+
     // Creates the isolate and context and runs `script` (named `name` in stack traces).
     // Throws std::runtime_error with V8's message when the script fails.
     JsIsolate(const std::string& script, const std::string& name);
+    JsIsolate(const std::string& script, const std::string& name, HeapSizes heap);
     ~JsIsolate();
 
     JsIsolate(const JsIsolate&) = delete;
