@@ -15,22 +15,19 @@
 namespace namrig {
 
 namespace {
-float* backingStoreOf(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Local<v8::Object> owner, const char* name)
+// The data of the typed array `owner[name]` the engine owns; `isKind` checks its kind, `kind` names it.
+char* typedArrayData(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Local<v8::Object> owner, const char* name,
+                     bool (v8::Value::*isKind)() const, const char* kind)
 {
     auto v = owner->Get(ctx, v8::String::NewFromUtf8(isolate, name).ToLocalChecked()).ToLocalChecked();
-    if (!v->IsFloat32Array()) throw std::runtime_error(std::string("the audio engine's ") + name + " is not a Float32Array");
-    auto array = v.As<v8::Float32Array>();
-    auto* base = static_cast<char*>(array->Buffer()->GetBackingStore()->Data());
-    return reinterpret_cast<float*>(base + array->ByteOffset());
+    if (!((*v)->*isKind)()) throw std::runtime_error(std::string("the audio engine's ") + name + " is not " + kind);
+    auto array = v.As<v8::TypedArray>();
+    return static_cast<char*>(array->Buffer()->GetBackingStore()->Data()) + array->ByteOffset();
 }
 
-const int32_t* int32BackingStoreOf(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Local<v8::Object> owner, const char* name)
+float* float32ArrayData(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Local<v8::Object> owner, const char* name)
 {
-    auto v = owner->Get(ctx, v8::String::NewFromUtf8(isolate, name).ToLocalChecked()).ToLocalChecked();
-    if (!v->IsInt32Array()) throw std::runtime_error(std::string("the audio engine's ") + name + " is not an Int32Array");
-    auto array = v.As<v8::Int32Array>();
-    auto* base = static_cast<char*>(array->Buffer()->GetBackingStore()->Data());
-    return reinterpret_cast<const int32_t*>(base + array->ByteOffset());
+    return reinterpret_cast<float*>(typedArrayData(isolate, ctx, owner, name, &v8::Value::IsFloat32Array, "a Float32Array"));
 }
 
 int heapSpaceIndex(v8::Isolate* isolate, const char* name)
@@ -82,13 +79,12 @@ AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBl
     processFn_.Reset(isolate, js_.method(obj, "process"));
     applyFn_.Reset(isolate, js_.method(obj, "apply"));
     takeEventFn_.Reset(isolate, js_.method(obj, "takeEvent"));
-    inData_ = backingStoreOf(isolate, scope.context, obj, "input");
-    outData_ = backingStoreOf(isolate, scope.context, obj, "output");
-    metersData_ = backingStoreOf(isolate, scope.context, obj, "meters");
-    buildState_ = int32BackingStoreOf(isolate, scope.context, obj, "buildState");
+    inData_ = float32ArrayData(isolate, scope.context, obj, "input");
+    outData_ = float32ArrayData(isolate, scope.context, obj, "output");
+    metersData_ = float32ArrayData(isolate, scope.context, obj, "meters");
+    buildState_ = reinterpret_cast<const int32_t*>(typedArrayData(isolate, scope.context, obj, "buildState", &v8::Value::IsInt32Array, "an Int32Array"));
     newSpace_ = heapSpaceIndex(isolate, "new_space");
     const auto collections = static_cast<v8::GCType>(v8::kGCTypeScavenge | v8::kGCTypeMinorMarkCompact | v8::kGCTypeMarkSweepCompact);
-    isolate->AddGCPrologueCallback(onGcStart, this, collections);
     isolate->AddGCEpilogueCallback(onGcEnd, this, collections);
     for (int i = 0; i < eventSlots; ++i) {
         slots_.push_back(std::make_unique<EventSlot>());
@@ -342,23 +338,16 @@ std::string AudioEngine::push(std::unique_ptr<WireOps> ops)
     return error;
 }
 
-void AudioEngine::onGcStart(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* self)
-{
-    static_cast<AudioEngine*>(self)->gcStartedAt_ = std::chrono::steady_clock::now();
-}
-
 void AudioEngine::onGcEnd(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* self)
 {
     auto& e = *static_cast<AudioEngine*>(self);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - e.gcStartedAt_).count();
-    e.gcMs_.store(e.gcMs_.load(std::memory_order_relaxed) + ms, std::memory_order_relaxed);
     if (type == v8::kGCTypeScavenge || type == v8::kGCTypeMinorMarkCompact) e.gcMinor_.fetch_add(1, std::memory_order_relaxed);
     else if (type == v8::kGCTypeMarkSweepCompact) e.gcMajor_.fetch_add(1, std::memory_order_relaxed);
 }
 
 AudioEngine::GcCounts AudioEngine::gcCounts() const
 {
-    return { gcMinor_.load(std::memory_order_relaxed), gcMajor_.load(std::memory_order_relaxed), gcMs_.load(std::memory_order_relaxed) };
+    return { gcMinor_.load(std::memory_order_relaxed), gcMajor_.load(std::memory_order_relaxed) };
 }
 
 void AudioEngine::collectGarbage()

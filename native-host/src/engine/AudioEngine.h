@@ -83,7 +83,6 @@ public:
     struct GcCounts {
         long minor = 0; // scavenges
         long major = 0; // mark-sweep/compact (incremental marking's finalisation included)
-        double ms = 0.0; // their main-thread time
     };
     GcCounts gcCounts() const;
 
@@ -149,9 +148,6 @@ private:
     static void ramp(float* out, int n, bool up) noexcept;
 
     std::atomic<long> gcMinor_{ 0 }, gcMajor_{ 0 };
-    std::atomic<double> gcMs_{ 0.0 };
-    std::chrono::steady_clock::time_point gcStartedAt_; // the isolate's thread of the moment
-    static void onGcStart(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* self);
     static void onGcEnd(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, void* self);
 
     std::atomic<bool> exclusive_{ false };
