@@ -90,7 +90,7 @@ export async function buildNativeEngine(out: string): Promise<void> {
       bundle: true,
       format: 'iife',
       platform: 'browser',
-      target: 'es2021',
+      target: 'es2022',
       define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '""' },
       plugins: [virtualModules()],
       legalComments: 'none',

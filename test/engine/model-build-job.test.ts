@@ -78,9 +78,12 @@ describe('ModelBuildJob', () => {
   it('is also identical with the arena measured elsewhere (no size step) and with tiny budgets', () => {
     const f = file('wavenet_standard');
     const arenaBytes = measureArenaBytes(f, { maxBlockSize: BLOCK });
-    const job = new ModelBuildJob(f, { maxBlockSize: BLOCK, kernels: 'simd', arenaBytes, packFloatsPerStep: 1 });
+    const job = new ModelBuildJob(f, { maxBlockSize: BLOCK, kernels: 'simd', arenaBytes, packFloatsPerStep: 1, constructUnitsPerStep: 1 });
     const reports = runJob(job);
     expect(reports[0]!.phase).toBe('memory');
+    // One layer per construct step: 2 arrays × 10 layers, then the unit that finishes the model.
+    const constructs = reports.filter((r) => r.phase === 'construct');
+    expect(constructs.map((r) => r.constructUnits)).toEqual(new Array(21).fill(1));
     expect(reports.some((r) => r.phase === 'size')).toBe(false);
     const oneShot = createNamModel(f, { maxBlockSize: BLOCK, kernels: 'simd' });
     expect(firstDifference(play(oneShot, input), play(job.model!, input))).toBe(-1);
@@ -112,8 +115,11 @@ describe('ModelBuildJob', () => {
     // Steps are well filled: each leaves less than one (largest) tile of its budget unused, but the last.
     const maxTile = Math.max(convTileFloats(16, 3), winogradTileFloats(16));
     expect(packs.length).toBeLessThanOrEqual(Math.ceil(total / (budget - maxTile)));
-    // size, memory, construct, packs, reset, one steady-state prewarm step.
-    expect(reports.map((r) => r.phase)).toEqual(['size', 'memory', 'construct', ...packs.map(() => 'pack'), 'reset', 'prewarm']);
+    // Construction: 20 layers and the finishing unit, at most BLOCK / 32 = 4 units per step by default.
+    const constructs = reports.filter((r) => r.phase === 'construct').map((r) => r.constructUnits);
+    expect(constructs).toEqual([4, 4, 4, 4, 4, 1]);
+    // size, memory, construct steps, packs, reset, one steady-state prewarm step.
+    expect(reports.map((r) => r.phase)).toEqual(['size', 'memory', ...constructs.map(() => 'construct'), ...packs.map(() => 'pack'), 'reset', 'prewarm']);
     expect(reports.at(-1)!.prewarmSamples).toBe(0); // the WaveNet's one-step steady state
   });
 
@@ -160,5 +166,26 @@ describe('ModelBuildJob', () => {
     expect(c.step()).toBe(false);
     expect(c.model).toBeNull();
     expect(() => c.runToEnd()).toThrow(/cancelled/);
+    // Cancelled in the middle of a stepwise construction.
+    const w = new ModelBuildJob(file('wavenet_standard'), { maxBlockSize: BLOCK, kernels: 'simd', constructUnitsPerStep: 1 });
+    while (w.phase !== 'construct') w.step();
+    w.step();
+    w.step();
+    expect(w.phase).toBe('construct');
+    expect(w.lastStep!.constructUnits).toBe(1);
+    w.cancel();
+    expect(w.step()).toBe(false);
+    expect(w.model).toBeNull();
+  });
+
+  it('builds smaller blocks in smaller construction steps (one unit per 32 samples of the block)', () => {
+    const f = file('wavenet_standard');
+    for (const [block, perStep] of [[32, 1], [64, 2], [512, 16]] as const) {
+      const reports = runJob(new ModelBuildJob(f, { maxBlockSize: block, kernels: 'simd' }));
+      const units = reports.filter((r) => r.phase === 'construct').map((r) => r.constructUnits);
+      expect(units.reduce((a, b) => a + b, 0)).toBe(21);
+      expect(Math.max(...units)).toBe(perStep);
+      expect(units.length).toBe(Math.ceil(21 / perStep));
+    }
   });
 });

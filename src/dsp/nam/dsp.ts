@@ -49,11 +49,40 @@ export interface BuildInput {
 
 export type ArchitectureBuilder = (input: BuildInput) => NamDsp;
 
-export class ArchitectureRegistry {
-  private readonly builders = new Map<string, ArchitectureBuilder>();
+/**
+ * A builder that pauses (yields) between bounded units of its work — a WaveNet after each layer —
+ * so a real-time host can spread one construction over several steps (`ModelBuildJob`). Run to
+ * its end (`runBuildSteps`) it is the one-shot build, allocation for allocation.
+ */
+export type ArchitectureSteps = (input: BuildInput) => Generator<void, NamDsp, void>;
 
+/** Runs a stepwise build to its end. */
+export function runBuildSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/** A one-shot builder seen as a stepwise one: all its work in one unit. */
+function oneUnit(builder: ArchitectureBuilder): ArchitectureSteps {
+  return function* (input: BuildInput): Generator<void, NamDsp, void> {
+    return builder(input);
+  };
+}
+
+export class ArchitectureRegistry {
+  private readonly builders = new Map<string, ArchitectureSteps>();
+
+  /** A one-shot builder: constructed in one unit. */
   register(name: string, builder: ArchitectureBuilder): this {
-    this.builders.set(name, builder);
+    this.builders.set(name, oneUnit(builder));
+    return this;
+  }
+
+  /** A stepwise builder (yields between bounded units of work). */
+  registerSteps(name: string, steps: ArchitectureSteps): this {
+    this.builders.set(name, steps);
     return this;
   }
 
@@ -61,7 +90,14 @@ export class ArchitectureRegistry {
     return [...this.builders.keys()];
   }
 
+  /** The builder for `name`, run in one go. */
   get(name: string, path: string): ArchitectureBuilder {
+    const steps = this.getSteps(name, path);
+    return (input) => runBuildSteps(steps(input));
+  }
+
+  /** The builder for `name`, stepwise. */
+  getSteps(name: string, path: string): ArchitectureSteps {
     const b = this.builders.get(name);
     if (!b) throw new NamError('unsupported-architecture', path, `unknown architecture "${name}" (known: ${this.names().join(', ')})`);
     return b;

@@ -11,7 +11,8 @@
  *   size       the sizing build (`countingCompute`: layer objects only, no packing); skipped when
  *              `arenaBytes` is given (measured elsewhere with `measureArenaBytes`);
  *   memory     the model's WebAssembly.Memory and the kernel instance on it;
- *   construct  the real build: layer objects and buffer views, weight packing deferred (`Compute.defer`);
+ *   construct  the real build: layer objects and buffer views, weight packing deferred (`Compute.defer`),
+ *              in units (`buildDspSteps`: a WaveNet layer is one), at most `constructUnitsPerStep` per step;
  *   pack       packs weights into the memory, at most `packFloatsPerStep` floats per step (whole
  *              4-channel tiles; one tile or one LSTM parameter block is the smallest unit);
  *   reset      clears every history (`MonoModel.resetBegin`);
@@ -28,7 +29,7 @@ import { jsCompute, type DeferredFill } from './compute.ts';
 import { type NamDsp } from './dsp.ts';
 import type { NamFile } from './file.ts';
 import { checkMono, MonoModel, resolveModelOptions, type NamModel, type NamModelOptions, type ResolvedModelOptions } from './model.ts';
-import { buildDsp } from './registry.ts';
+import { buildDsp, buildDspSteps } from './registry.ts';
 import { countingCompute, createSimdCompute } from './simd/simd-compute.ts';
 import type { Compute } from './compute.ts';
 
@@ -37,6 +38,11 @@ export type BuildPhase = 'size' | 'memory' | 'construct' | 'pack' | 'reset' | 'p
 export interface ModelBuildJobOptions extends NamModelOptions {
   /** Most packed-weight floats one step writes (default 16384, 64 KiB). */
   packFloatsPerStep?: number;
+  /**
+   * Most construction units (WaveNet layers; a model of another architecture is one unit) one step
+   * builds (default: one per 32 samples of maxBlockSize, at least one — smaller blocks leave less time).
+   */
+  constructUnitsPerStep?: number;
   /** Most prewarm samples one step feeds (default: two blocks of maxBlockSize). */
   prewarmSamplesPerStep?: number;
   /** Memory the SIMD build needs, from `measureArenaBytes` (skips the size step). */
@@ -50,6 +56,8 @@ export interface BuildStepReport {
   readonly packedFloats: number;
   /** Prewarm samples fed (0 for the steady-state shortcut). */
   readonly prewarmSamples: number;
+  /** Construction units built (`buildDspSteps`). */
+  readonly constructUnits: number;
 }
 
 export const DEFAULT_PACK_FLOATS_PER_STEP = 16384;
@@ -79,6 +87,9 @@ export class ModelBuildJob {
   private readonly options: ResolvedModelOptions | null = null;
   private readonly packBudget: number;
   private readonly prewarmBudget: number;
+  private readonly constructBudget: number;
+  /** The stepwise construction under way (the construct phase). */
+  private building: Generator<void, NamDsp, void> | null = null;
   private phaseValue: BuildPhase = 'size';
   private bytes = 0;
   private compute: Compute | null = null;
@@ -100,6 +111,7 @@ export class ModelBuildJob {
       this.errorValue = asError(e);
     }
     this.prewarmBudget = Math.max(1, Math.floor(options.prewarmSamplesPerStep ?? 2 * (this.options?.maxBlockSize ?? 1)));
+    this.constructBudget = Math.max(1, Math.floor(options.constructUnitsPerStep ?? (this.options?.maxBlockSize ?? 32) / 32));
     const o = this.options;
     if (o !== null && o.kernels === 'js') this.phaseValue = 'construct';
     else if (options.arenaBytes !== undefined) {
@@ -147,6 +159,7 @@ export class ModelBuildJob {
   cancel(): void {
     this.cancelled = true;
     this.fills.length = 0;
+    this.building = null;
     this.mono = null;
     this.compute = null;
   }
@@ -158,6 +171,7 @@ export class ModelBuildJob {
     const phase = this.phaseValue;
     let packedFloats = 0;
     let prewarmSamples = 0;
+    let constructUnits = 0;
     this.stepCount++;
     try {
       switch (phase) {
@@ -171,7 +185,16 @@ export class ModelBuildJob {
           break;
         case 'construct': {
           const compute = this.compute ?? jsCompute(o.maxBlockSize);
-          const dsp: NamDsp = buildDsp(this.file, { ...buildBase(this.file, o), compute }, o.registry);
+          this.building ??= buildDspSteps(this.file, { ...buildBase(this.file, o), compute }, o.registry);
+          let unit = this.building.next();
+          constructUnits = 1;
+          while (unit.done !== true && constructUnits < this.constructBudget) {
+            unit = this.building.next();
+            constructUnits++;
+          }
+          if (unit.done !== true) break;
+          this.building = null;
+          const dsp: NamDsp = unit.value;
           checkMono(dsp);
           this.mono = new MonoModel(dsp, this.file, o.maxBlockSize, o.prewarm, o.kernels, false);
           this.phaseValue = this.fills.length > 0 ? 'pack' : 'reset';
@@ -201,10 +224,11 @@ export class ModelBuildJob {
     } catch (e) {
       this.errorValue = asError(e);
       this.fills.length = 0;
+      this.building = null;
       this.mono = null;
       this.compute = null;
     }
-    this.last = { phase, packedFloats, prewarmSamples };
+    this.last = { phase, packedFloats, prewarmSamples, constructUnits };
     return !this.finished;
   }
 

@@ -33,15 +33,32 @@ export class LayerArray {
   private readonly fusedDescs: Int32Array;
   private readonly fusedConvs: Conv1d[];
 
-  constructor(
+  /**
+   * Builds an array stepwise: yields after each layer (the rechannel comes with the first), and
+   * returns the array, with its head rechannel and buffers, after the last. Weights are read in file
+   * order: rechannel, layers, head rechannel.
+   */
+  static *build(spec: LayerArraySpec, weights: WeightReader, compute: Compute, ops: PlanarOps): Generator<void, LayerArray, void> {
+    const rs = { inChannels: spec.inputSize, outChannels: spec.channels, groups: 1, bias: false };
+    const rechannel = new Conv1x1(rs, weights.take(convWeightCount({ ...rs, kernelSize: 1, dilation: 1 })), compute);
+    const layers: WaveNetLayer[] = [];
+    for (const l of spec.layers) {
+      layers.push(new WaveNetLayer(spec, l, weights, compute, ops));
+      yield;
+    }
+    return new LayerArray(spec, rechannel, layers, weights, compute, ops);
+  }
+
+  private constructor(
     readonly spec: LayerArraySpec,
+    rechannel: Conv1x1,
+    layers: WaveNetLayer[],
     weights: WeightReader,
     compute: Compute,
     private readonly ops: PlanarOps,
   ) {
-    const rs = { inChannels: spec.inputSize, outChannels: spec.channels, groups: 1, bias: false };
-    this.rechannel = new Conv1x1(rs, weights.take(convWeightCount({ ...rs, kernelSize: 1, dilation: 1 })), compute);
-    this.layers = spec.layers.map((l) => new WaveNetLayer(spec, l, weights, compute, ops));
+    this.rechannel = rechannel;
+    this.layers = layers;
     const hs = {
       inChannels: headInputWidth(spec),
       outChannels: spec.headSize,

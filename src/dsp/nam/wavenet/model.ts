@@ -10,7 +10,7 @@
  * Prewarm = (condition_dsp's prewarm, or 1) + Σ array receptive fields + post-head receptive field.
  */
 import type { ArchitectureBuilder, BuildInput, NamDsp } from '../dsp.ts';
-import { checkBudget } from '../dsp.ts';
+import { checkBudget, runBuildSteps } from '../dsp.ts';
 import { NamError } from '../errors.ts';
 import { Planar, type PlanarView } from '../planar.ts';
 import { jsCompute, type Compute } from '../compute.ts';
@@ -155,7 +155,14 @@ class WaveNet implements NamDsp {
   }
 }
 
-export const buildWaveNet: ArchitectureBuilder = (input: BuildInput): NamDsp => {
+/** Builds a WaveNet in one go. */
+export const buildWaveNet: ArchitectureBuilder = (input: BuildInput): NamDsp => runBuildSteps(buildWaveNetSteps(input));
+
+/**
+ * Builds a WaveNet stepwise: the config checks, a condition_dsp and the first layer make the first
+ * unit, then one unit per layer (`LayerArray.build`); the post head and the model come with the last.
+ */
+export function* buildWaveNetSteps(input: BuildInput): Generator<void, NamDsp, void> {
   const { config, weights, options } = input;
   const spec = parseWaveNetConfig(config, options.fastTanh);
   expectWeightCount(waveNetWeightCount(spec), weights.length);
@@ -177,9 +184,10 @@ export const buildWaveNet: ArchitectureBuilder = (input: BuildInput): NamDsp => 
 
   const compute = options.compute ?? jsCompute(options.maxBlockSize);
   const reader = new WeightReader(weights);
-  const arrays = spec.arrays.map((a) => new LayerArray(a, reader, compute, compute.ops));
+  const arrays: LayerArray[] = [];
+  for (const a of spec.arrays) arrays.push(yield* LayerArray.build(a, reader, compute, compute.ops));
   const postHead = spec.postHead ? new PostStackHead(spec.postHead, reader, compute, compute.ops) : null;
   const headScale = reader.next(); // the last weight overrides config.head_scale
   reader.finish();
   return new WaveNet(arrays, postHead, headScale, conditionDsp, spec.inChannels, options.maxBlockSize, compute);
-};
+}
