@@ -63,6 +63,7 @@ export class Conv1d {
   reset(): void {
     this.history.fill(0);
     this.writePos = this.reach;
+    if (this.kernel instanceof SimdConvKernel) this.kernel.reset();
   }
 
   /**

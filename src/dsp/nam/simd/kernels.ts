@@ -46,6 +46,26 @@ export interface SimdKernels {
     scratch: number,
     segPairs: number,
   ): void;
+  /**
+   * The K = 3 conv for any block size with Winograd pairs taken by absolute time (d ≥ 8, d % 8 = 0):
+   * per-conv clock, flags and carry at `state` (header written by `WinogradConv`); `wDirect` the
+   * `conv` weights for the samples it cannot pair; weights and scratch as `conv_wino`.
+   */
+  conv_wino_phase(
+    src: number,
+    srcStride: number,
+    dst: number,
+    dstStride: number,
+    w: number,
+    wDirect: number,
+    tiles: number,
+    inCh: number,
+    dilation: number,
+    n: number,
+    accumulate: number,
+    scratch: number,
+    state: number,
+  ): void;
   tanh_exact(ptr: number, count: number): void;
   tanh_fast(ptr: number, count: number): void;
   sigmoid_exact(ptr: number, count: number): void;
@@ -80,6 +100,7 @@ export interface SimdKernels {
 export const SIMD_KERNEL_NAMES = [
   'conv',
   'conv_wino',
+  'conv_wino_phase',
   'tanh_exact',
   'tanh_fast',
   'sigmoid_exact',

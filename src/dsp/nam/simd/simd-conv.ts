@@ -3,7 +3,8 @@
  * packed for the WebAssembly kernel (tiles of 4 output channels, each weight replicated 4×) and
  * the work is one `conv` call per group on byte pointers into the model's memory. K = 3 convs
  * whose dilation allows it also get a Winograd F(2,3) path (`simd-winograd.ts`), taken for every
- * block size it accepts unless the compute turns it off (`Compute.winograd === false`).
+ * block size it accepts unless the compute turns it off (`Compute.winograd === false`); one with a
+ * phase path (pairs across blocks) runs every block through it and has a clock that `reset` restarts.
  */
 import { fillBuffer, ptr, type Compute } from '../compute.ts';
 import type { ConvRunner } from '../conv-kernel.ts';
@@ -62,12 +63,21 @@ export class SimdConvKernel implements ConvRunner {
     this.winograd = compute.winograd !== false && winogradApplies(shape, compute.maxBlock) ? new WinogradConv(shape, weights, compute, k) : null;
   }
 
+  /** Restarts the Winograd phase clock (the owner resets its history with it). */
+  reset(): void {
+    this.winograd?.reset();
+  }
+
   run(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, n: number, accumulate: boolean): void {
     const K = this.K;
     const dilation = this.dilation;
     const groups = this.groups;
     if (groups === 1) {
       const wino = this.winograd;
+      if (wino !== null && wino.stateAt !== 0) {
+        wino.runPhase(ptr(src, srcOffset), srcStride, ptr(dst, dstOffset), dstStride, n, accumulate ? 1 : 0, this.packedAt[0]!);
+        return;
+      }
       if (wino !== null && wino.accepts(n)) {
         wino.run(ptr(src, srcOffset), srcStride, ptr(dst, dstOffset), dstStride, n, accumulate ? 1 : 0);
         return;

@@ -10,6 +10,12 @@
  * so below WINOGRAD_MIN_CHANNELS in or out the direct kernel was as fast or faster (measured in the
  * standard WaveNet at block 128: 16→16 layers ~1.15× faster, 8→8 layers ~5% slower;
  * bench/winograd-layers.ts, and the whole model in bench/winograd-ab.ts).
+ *
+ * Dilations d ≥ 8 with d % 8 = 0 also get the "phase" path (`conv_wino_phase`): pairs are taken by
+ * absolute time (a per-conv sample clock), so a pair may straddle blocks (its first's m1 − m2 kept
+ * in a carry of d floats per output row) and any block size gains, including d ≥ n. Such a conv
+ * then runs every block through `conv_wino_phase`, which picks the block-local path, the phase
+ * path or the direct kernel per block and per run of samples; `reset` restarts its clock.
  */
 import { fillBuffer, type Compute } from '../compute.ts';
 import type { ConvShape } from '../conv-kernel.ts';
@@ -33,10 +39,26 @@ export function winogradPossible(shape: ConvShape, maxBlock: number): boolean {
   return shape.kernelSize === 3 && shape.groups === 1 && d >= 4 && d % 4 === 0 && 2 * pairUnit(d) <= maxBlock;
 }
 
-/** True when a conv takes the Winograd path for the blocks it accepts: possible, and wide enough to gain. */
+/** True when `conv_wino_phase` can run `shape`: K = 3, ungrouped, d ≥ 8 and d % 8 = 0 (any block of ≥ 8 samples gains). */
+export function winogradPhasePossible(shape: ConvShape, maxBlock: number): boolean {
+  const d = shape.dilation;
+  return shape.kernelSize === 3 && shape.groups === 1 && d >= 8 && d % 8 === 0 && maxBlock >= 8;
+}
+
+/** True when a conv takes a Winograd path for the blocks it accepts: possible, and wide enough to gain. */
 export function winogradApplies(shape: ConvShape, maxBlock: number): boolean {
   const wide = shape.inChannels >= WINOGRAD_MIN_CHANNELS && shape.outChannels >= WINOGRAD_MIN_CHANNELS;
-  return wide && winogradPossible(shape, maxBlock);
+  return wide && (winogradPossible(shape, maxBlock) || winogradPhasePossible(shape, maxBlock));
+}
+
+/** Samples per pass of the phase path: a multiple of 8, at most WINOGRAD_SEGMENT_PAIRS, maxBlock and d. */
+export function winogradPhaseChunk(dilation: number, maxBlock: number): number {
+  return Math.max(8, Math.min(WINOGRAD_SEGMENT_PAIRS, dilation, maxBlock) & ~7);
+}
+
+/** Floats of a phase state: 4 f64 header slots, one flag per 8 samples of d (16-byte aligned), the carry. */
+export function winogradPhaseStateFloats(dilation: number, tiles: number): number {
+  return 8 + (((dilation >> 1) + 15) & ~15) / 4 + tiles * 4 * dilation;
 }
 
 /** Pairs per segment: the most multiples of lcm(d, 8) within min(WINOGRAD_SEGMENT_PAIRS, maxBlock/2), at least one. */
@@ -49,24 +71,34 @@ export class WinogradConv {
   readonly tiles: number;
   readonly inCh: number;
   readonly dilation: number;
-  /** Block sizes must be multiples of this: 2·lcm(d, 8). */
+  /** Block sizes the block-local path (`conv_wino`) takes must be multiples of this: 2·lcm(d, 8); 0 when it has none. */
   readonly step: number;
   readonly segPairs: number;
-  /** Byte addresses of the packed G matrices and of the scratch. */
+  /** Samples per pass of the phase path (0: none). */
+  readonly chunk: number;
+  /** Byte addresses of the packed G matrices, of the scratch and of the phase state (0: no phase path). */
   readonly weightsAt: number;
   readonly scratchAt: number;
+  readonly stateAt: number;
+  /** The phase state's header (clock first) and flags (for `reset`). */
+  private readonly stateHead: Float64Array | null;
+  private readonly stateFlags: Float32Array | null;
 
-  /** `weights`: the conv's weights in PyTorch order, then the bias when `shape.bias`. Check `winogradPossible` first. */
+  /** `weights`: the conv's weights in PyTorch order, then the bias when `shape.bias`. Check `winogradPossible` or `winogradPhasePossible` first. */
   constructor(shape: ConvShape, weights: Float32Array, compute: Compute, private readonly k: SimdKernels) {
-    if (!winogradPossible(shape, compute.maxBlock)) {
+    const block = winogradPossible(shape, compute.maxBlock);
+    const phase = winogradPhasePossible(shape, compute.maxBlock);
+    if (!block && !phase) {
       throw new Error(`WinogradConv: a K=${shape.kernelSize}, dilation ${shape.dilation}, ${shape.groups}-group conv at block ${compute.maxBlock} cannot use Winograd`);
     }
     const { inChannels: inCh, outChannels: outCh, bias } = shape;
+    const d = shape.dilation;
     this.tiles = convTiles(outCh);
     this.inCh = inCh;
-    this.dilation = shape.dilation;
-    this.step = 2 * pairUnit(shape.dilation);
-    this.segPairs = winogradSegmentPairs(shape.dilation, compute.maxBlock);
+    this.dilation = d;
+    this.step = block ? 2 * pairUnit(d) : 0;
+    this.segPairs = block ? winogradSegmentPairs(d, compute.maxBlock) : 0;
+    this.chunk = phase ? winogradPhaseChunk(d, compute.maxBlock) : 0;
     const tileFloats = winogradTileFloats(inCh);
     const packed = compute.floats(this.tiles * tileFloats);
     const biasOffset = bias ? outCh * inCh * 3 : -1;
@@ -76,16 +108,42 @@ export class WinogradConv {
       run: (from, to) => packWinogradTilesInto(packed, weights, 0, biasOffset, outCh, inCh, from, to),
     });
     this.weightsAt = packed.byteOffset;
-    this.scratchAt = compute.floats(inCh * (4 * this.segPairs + 16) + 32).byteOffset;
+    this.scratchAt = compute.floats(inCh * (4 * Math.max(this.segPairs, this.chunk) + 16) + 32).byteOffset;
+    if (phase) {
+      const state = compute.floats(winogradPhaseStateFloats(d, this.tiles));
+      this.stateAt = state.byteOffset;
+      this.stateHead = new Float64Array(state.buffer, state.byteOffset, 4);
+      this.stateHead.set([0, this.step, this.segPairs, this.chunk]);
+      this.stateFlags = state.subarray(8, 8 + d / 8);
+    } else {
+      this.stateAt = 0;
+      this.stateHead = null;
+      this.stateFlags = null;
+    }
   }
 
-  /** True when a block of n samples can take the Winograd path. */
+  /** True when a block of n samples can take the block-local path (`run`). */
   accepts(n: number): boolean {
-    return n % this.step === 0;
+    return this.step !== 0 && n % this.step === 0;
   }
 
-  /** dst (=|+=) conv(src) for n samples (`accepts(n)` must hold); pointers are byte addresses. */
+  /** dst (=|+=) conv(src) for n samples by the block-local path (`accepts(n)` must hold); pointers are byte addresses. */
   run(src: number, srcStride: number, dst: number, dstStride: number, n: number, accumulate: number): void {
     this.k.conv_wino(src, srcStride, dst, dstStride, this.weightsAt, this.tiles, this.inCh, this.dilation, n, accumulate, this.scratchAt, this.segPairs);
+  }
+
+  /**
+   * dst (=|+=) conv(src) for the next n samples (any n) by the phase path (`stateAt` ≠ 0);
+   * `directAt`: the conv's `conv` weights for the samples it does not pair.
+   */
+  runPhase(src: number, srcStride: number, dst: number, dstStride: number, n: number, accumulate: number, directAt: number): void {
+    this.k.conv_wino_phase(src, srcStride, dst, dstStride, this.weightsAt, directAt, this.tiles, this.inCh, this.dilation, n, accumulate, this.scratchAt, this.stateAt);
+  }
+
+  /** Restarts the phase clock and drops every carry (with the conv's history). */
+  reset(): void {
+    if (this.stateHead === null) return;
+    this.stateHead[0] = 0;
+    this.stateFlags?.fill(0);
   }
 }

@@ -28,7 +28,7 @@ const ACTIVATION_CODES: Readonly<Record<string, number>> = {
 };
 
 /** Descriptor slots, in the order of the kernels' L_* constants. */
-const SLOTS = 23;
+const SLOTS = 24;
 
 export interface SimdLayerParts {
   readonly conv: Conv1d;
@@ -81,7 +81,7 @@ export function simdLayerDescriptor(compute: Compute, p: SimdLayerParts): number
     wino ? wino.weightsAt : 0,
     wino ? wino.scratchAt : 0,
     wino ? wino.segPairs : 0,
-    wino ? wino.step : 1,
+    wino && wino.step > 0 ? wino.step : 1,
     mixin.packedAt[0]!,
     mixin.tiles,
     mixin.inPer,
@@ -91,6 +91,7 @@ export function simdLayerDescriptor(compute: Compute, p: SimdLayerParts): number
     l1 ? l1.packedAt[0]! : 0,
     l1 ? l1.tiles : 0,
     l1 ? l1.inPer : 0,
+    wino ? wino.stateAt : 0,
   ]);
   return at.byteOffset;
 }

@@ -36,6 +36,10 @@
  *   d ≥ 4 with d % 4 = 0 and n a multiple of 2·lcm(d, 8); weights from `packWinogradWeights`,
  *   scratch as documented at the function. Writes (or adds into) dst rows of every tile, samples [0, n).
  *
+ * conv_wino_phase(src, srcStride, dst, dstStride, w, wDirect, tiles, inCh, dilation, n, accumulate, scratch, state)
+ *   The same conv for any block size, Winograd pairs (t, t+d) taken by absolute time through a
+ *   per-conv clock and carry (d ≥ 8, d % 8 = 0): pairs may straddle blocks; documented at the function.
+ *
  * Activations, in place over `count` floats (rounded up to a multiple of 4):
  *   tanh_exact(ptr, count)      Eigen's float rational tanh (activations.ts `preciseTanh`), in f32
  *   tanh_fast(ptr, count)       the core's fast_tanh (activations.ts `fastTanh`), in f32
@@ -652,6 +656,515 @@ function wino_put(q: usize, v: v128, accumulate: i32): void {
   v128.store(q, accumulate ? f32x4.add(v, v128.load(q)) : v);
 }
 
+// ── Phase Winograd F(2,3): pairs by absolute time, across blocks (K = 3, d ≥ 8, d % 8 = 0) ───────
+
+/**
+ * conv_wino_phase(src, srcStride, dst, dstStride, w, wDirect, tiles, inCh, dilation, n, accumulate, scratch, state)
+ *
+ * The K = 3 conv of `conv` for ANY block size, pairing samples by absolute time (a per-conv sample
+ * clock) instead of within the block: sample t is a "first" when ⌊t/d⌋ is even, t + d its
+ * "second". With the transforms of `conv_wino` (x0..x3 = x[t−2d], x[t−d], x[t], x[t+d]):
+ *   first t:     y[t] = (m1 + m2) + m0,  and carry[t mod d] = m1 − m2 (per output row, bias included)
+ *   second t+d:  y[t+d] = carry[t mod d] + G3·(x[t+d] − x[t−d])
+ * so a first costs 3 products, a second 1 (2 per output, as `conv_wino`), whatever d and n. A block
+ * at d ≥ n is all firsts or all seconds. A second uses its carry only when its partner was a
+ * Winograd first (a flag per 8 samples of the carry); otherwise the direct kernel (`wDirect`,
+ * `packConvWeights` with K = 3) runs those samples. Per block:
+ *   - the clock T is re-anchored to the next multiple of 2d when T % 8 ≠ 0 (after a block size
+ *     that is not a multiple of 8): every later second then has its partner after the jump;
+ *   - n % 8 ≠ 0: the whole block runs direct;
+ *   - n % blockStep = 0 and T % 2d = 0 (blockStep ≠ 0): `conv_wino` (every pair inside the block);
+ *   - else runs of d samples in turn: firsts by Winograd (flags set), seconds by Winograd where
+ *     flagged, direct elsewhere;
+ *   then T += n (wrapped by a multiple of 2d near 2^29, which keeps the pairing).
+ * Weights `w` and the u scratch as `conv_wino` (chunk in place of segPairs).
+ * state (16-byte aligned; `simd-winograd.ts` writes the header at build): four integers in f64
+ *   slots (as `wavenet_layer`'s descriptor, so no slot reads as a subnormal float): [0] clock,
+ *   [1] blockStep (0: no `conv_wino` path), [2] its segPairs, [3] chunk (samples per pass, a
+ *   multiple of 8); then from byte 32 one flag per 8 samples of a run (d/8 f32: 1 valid, 0 not),
+ *   then from byte 32 + align16(d/2) the carry: tiles·4 rows of d floats.
+ */
+export function conv_wino_phase(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  wDirect: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  state: usize,
+): void {
+  phaseDriver(src, srcStride, dst, dstStride, w, wDirect, tiles, inCh, dilation, n, accumulate, scratch, state, false, 0, 0, 0, 0, 0);
+}
+
+/** `conv_wino_phase` (accumulate = 0) with the layer epilogue of `conv_layer_fused` (`layerOut`). */
+function conv_wino_phase_layer_fused(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  stride: i32,
+  w: usize,
+  wDirect: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  scratch: usize,
+  state: usize,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  phaseDriver(src, srcStride, dst, stride, w, wDirect, tiles, inCh, dilation, n, 0, scratch, state, true, mw, mIn, cond, acc, fast);
+}
+
+/** Byte offset of the carry rows in a phase state. */
+@inline
+function phaseCarryOffset(dilation: i32): usize {
+  return 32 + ((<usize>(dilation >> 1) + 15) & ~15);
+}
+
+/** The block-level decisions of `conv_wino_phase`; `fused` (a constant) selects the layer epilogue. */
+@inline
+function phaseDriver(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  wDirect: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  state: usize,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  if (n <= 0) return;
+  const d = dilation;
+  const twoD = d << 1;
+  let T = <i32>load<f64>(state);
+  if (T & 7) T = (T / twoD + 1) * twoD;
+  const wrap = (0x20000000 / twoD) * twoD;
+  const next = T + n;
+  store<f64>(state, <f64>(next >= wrap ? next - wrap : next));
+  const blockStep = <i32>load<f64>(state, 8);
+  if ((n & 7) != 0) {
+    phaseDirect(src, srcStride, dst, dstStride, wDirect, tiles, inCh, d, 0, n, accumulate, fused, mw, mIn, cond, acc, fast);
+    return;
+  }
+  if (blockStep != 0 && n % blockStep == 0 && T % twoD == 0) {
+    const segPairs = <i32>load<f64>(state, 16);
+    if (fused) {
+      conv_wino_layer_fused(src, srcStride, dst, dstStride, w, tiles, inCh, d, n, scratch, segPairs, mw, mIn, cond, acc, fast);
+    } else {
+      conv_wino(src, srcStride, dst, dstStride, w, tiles, inCh, d, n, accumulate, scratch, segPairs);
+    }
+    return;
+  }
+  const chunk = <i32>load<f64>(state, 24);
+  const flags = state + 32;
+  const carry = state + phaseCarryOffset(d);
+  let s = 0;
+  while (s < n) {
+    const ph = (T + s) % twoD;
+    if (ph < d) {
+      // Firsts: Winograd, in chunks; their carries become valid.
+      const len = min(d - ph, n - s);
+      for (let c = 0; c < len; c += chunk) {
+        const L = min(chunk, len - c);
+        phaseFirst(src, srcStride, dst, dstStride, w, tiles, inCh, d, s + c, L, accumulate, scratch, chunk, carry, ph + c, fused, mw, mIn, cond, acc, fast);
+      }
+      for (let g = ph >> 3, gEnd = (ph + len) >> 3; g < gEnd; g++) store<f32>(flags + (<usize>g << 2), 1);
+      s += len;
+    } else {
+      // Seconds: Winograd over runs of flagged groups, the direct kernel over the others.
+      const c0 = ph - d;
+      const len = min(twoD - ph, n - s);
+      let g = c0 >> 3;
+      const gEnd = (c0 + len) >> 3;
+      while (g < gEnd) {
+        const valid = load<f32>(flags + (<usize>g << 2)) != 0;
+        let h = g + 1;
+        while (h < gEnd && (load<f32>(flags + (<usize>h << 2)) != 0) == valid) h++;
+        const at = s + ((g << 3) - c0);
+        const L = (h - g) << 3;
+        if (valid) {
+          for (let c = 0; c < L; c += chunk) {
+            phaseSecond(src, srcStride, dst, dstStride, w, tiles, inCh, d, at + c, min(chunk, L - c), accumulate, scratch, chunk, carry, (g << 3) + c, fused, mw, mIn, cond, acc, fast);
+          }
+        } else {
+          phaseDirect(src, srcStride, dst, dstStride, wDirect, tiles, inCh, d, at, L, accumulate, fused, mw, mIn, cond, acc, fast);
+        }
+        g = h;
+      }
+      s += len;
+    }
+  }
+}
+
+/** The direct kernel over samples [s0, s0 + L) of the block (with the fused epilogue when `fused`). */
+@inline
+function phaseDirect(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  wDirect: usize,
+  tiles: i32,
+  inCh: i32,
+  d: i32,
+  s0: i32,
+  L: i32,
+  accumulate: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  const o = <usize>s0 << 2;
+  if (fused) {
+    conv_layer_fused(src + o, srcStride, dst + o, dstStride, wDirect, tiles, inCh, 3, d, L, mw, mIn, cond + o, acc + o, fast);
+  } else {
+    conv(src + o, srcStride, dst + o, dstStride, wDirect, tiles, inCh, 3, d, L, accumulate);
+  }
+}
+
+/**
+ * Winograd firsts over block samples [s0, s0 + L) (L a multiple of 8, ≤ chunk; carry index cIdx at
+ * s0): y = (m1 + m2) + m0 to dst (or the epilogue), m1 − m2 to the carry rows.
+ */
+function phaseFirst(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  d: i32,
+  s0: i32,
+  L: i32,
+  accumulate: i32,
+  scratch: usize,
+  chunk: i32,
+  carry: usize,
+  cIdx: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  const dB = <usize>d << 2;
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  const cStep = dB;
+  const chStep = (<usize>chunk << 4) + 64;
+  const chanEnd = <usize>inCh * chStep;
+  const keep = scratch + chanEnd;
+  const setBytes = <usize>inCh << 6;
+  const tileBytes = (setBytes << 2) + 64;
+  const mTileBytes = (<usize>mIn << 6) + 64;
+  const vectors = L >> 2;
+  const sB = <usize>s0 << 2;
+  // 1. Input transform: u0, u1, u2 per vector of 4 samples (64 bytes, as `conv_wino`).
+  for (let c = 0; c < inCh; c++) {
+    let p = src + <usize>c * srcStep + sB;
+    let u = scratch + <usize>c * chStep;
+    for (let k = 0; k < vectors; k++) {
+      const x1 = v128.load(p - dB);
+      const x2 = v128.load(p);
+      v128.store(u, f32x4.sub(v128.load(p - (dB << 1)), x2), 0);
+      v128.store(u, f32x4.add(x1, x2), 16);
+      v128.store(u, f32x4.sub(x2, x1), 32);
+      u += 64;
+      p += 16;
+    }
+  }
+  // 2. Products and output transform, per tile and 8 samples.
+  for (let tile = 0; tile < tiles; tile++) {
+    const w1 = w + <usize>tile * tileBytes;
+    const w2 = w1 + setBytes;
+    const w0 = w2 + setBytes;
+    const bias = w0 + (setBytes << 1);
+    const rowOff = <usize>(tile << 2) * dstStep;
+    const y0 = dst + rowOff + sB;
+    const cr = carry + <usize>(tile << 2) * cStep + (<usize>cIdx << 2);
+    const mt = mw + <usize>tile * mTileBytes;
+    for (let v = 0; v < vectors; v += 2) {
+      const u0 = scratch + (<usize>v << 6);
+      const uEnd = u0 + chanEnd;
+      // m1 = G1·u1 + bias
+      let a0 = v128.load(bias, 0);
+      let a1 = v128.load(bias, 16);
+      let a2 = v128.load(bias, 32);
+      let a3 = v128.load(bias, 48);
+      let b0 = a0;
+      let b1 = a1;
+      let b2 = a2;
+      let b3 = a3;
+      let p = u0 + 16;
+      let wp = w1;
+      do {
+        const ua = v128.load(p, 0);
+        const ub = v128.load(p, 64);
+        let wv = v128.load(wp, 0);
+        a0 = madd(wv, ua, a0);
+        b0 = madd(wv, ub, b0);
+        wv = v128.load(wp, 16);
+        a1 = madd(wv, ua, a1);
+        b1 = madd(wv, ub, b1);
+        wv = v128.load(wp, 32);
+        a2 = madd(wv, ua, a2);
+        b2 = madd(wv, ub, b2);
+        wv = v128.load(wp, 48);
+        a3 = madd(wv, ua, a3);
+        b3 = madd(wv, ub, b3);
+        p += chStep;
+        wp += 64;
+      } while (p != uEnd + 16);
+      v128.store(keep, a0, 0);
+      v128.store(keep, a1, 16);
+      v128.store(keep, a2, 32);
+      v128.store(keep, a3, 48);
+      v128.store(keep, b0, 64);
+      v128.store(keep, b1, 80);
+      v128.store(keep, b2, 96);
+      v128.store(keep, b3, 112);
+      // m2 = G2·u2
+      a0 = f32x4.splat(0);
+      a1 = a0;
+      a2 = a0;
+      a3 = a0;
+      b0 = a0;
+      b1 = a0;
+      b2 = a0;
+      b3 = a0;
+      p = u0 + 32;
+      wp = w2;
+      do {
+        const ua = v128.load(p, 0);
+        const ub = v128.load(p, 64);
+        let wv = v128.load(wp, 0);
+        a0 = madd(wv, ua, a0);
+        b0 = madd(wv, ub, b0);
+        wv = v128.load(wp, 16);
+        a1 = madd(wv, ua, a1);
+        b1 = madd(wv, ub, b1);
+        wv = v128.load(wp, 32);
+        a2 = madd(wv, ua, a2);
+        b2 = madd(wv, ub, b2);
+        wv = v128.load(wp, 48);
+        a3 = madd(wv, ua, a3);
+        b3 = madd(wv, ub, b3);
+        p += chStep;
+        wp += 64;
+      } while (p != uEnd + 32);
+      // carry = m1 − m2; m1 + m2 carried on.
+      const cv = cr + (<usize>v << 4);
+      let m1 = v128.load(keep, 0);
+      v128.store(cv, f32x4.sub(m1, a0), 0);
+      a0 = f32x4.add(m1, a0);
+      m1 = v128.load(keep, 16);
+      v128.store(cv + cStep, f32x4.sub(m1, a1), 0);
+      a1 = f32x4.add(m1, a1);
+      m1 = v128.load(keep, 32);
+      v128.store(cv + 2 * cStep, f32x4.sub(m1, a2), 0);
+      a2 = f32x4.add(m1, a2);
+      m1 = v128.load(keep, 48);
+      v128.store(cv + 3 * cStep, f32x4.sub(m1, a3), 0);
+      a3 = f32x4.add(m1, a3);
+      m1 = v128.load(keep, 64);
+      v128.store(cv, f32x4.sub(m1, b0), 16);
+      b0 = f32x4.add(m1, b0);
+      m1 = v128.load(keep, 80);
+      v128.store(cv + cStep, f32x4.sub(m1, b1), 16);
+      b1 = f32x4.add(m1, b1);
+      m1 = v128.load(keep, 96);
+      v128.store(cv + 2 * cStep, f32x4.sub(m1, b2), 16);
+      b2 = f32x4.add(m1, b2);
+      m1 = v128.load(keep, 112);
+      v128.store(cv + 3 * cStep, f32x4.sub(m1, b3), 16);
+      b3 = f32x4.add(m1, b3);
+      // y[t] = m1 + m2 + G0·u0
+      p = u0;
+      wp = w0;
+      do {
+        const ua = v128.load(p, 0);
+        const ub = v128.load(p, 64);
+        let wv = v128.load(wp, 0);
+        a0 = madd(wv, ua, a0);
+        b0 = madd(wv, ub, b0);
+        wv = v128.load(wp, 16);
+        a1 = madd(wv, ua, a1);
+        b1 = madd(wv, ub, b1);
+        wv = v128.load(wp, 32);
+        a2 = madd(wv, ua, a2);
+        b2 = madd(wv, ub, b2);
+        wv = v128.load(wp, 48);
+        a3 = madd(wv, ua, a3);
+        b3 = madd(wv, ub, b3);
+        p += chStep;
+        wp += 64;
+      } while (p != uEnd);
+      phaseOut(y0 + (<usize>v << 4), rowOff, sB + (<usize>v << 4), dstStep, accumulate, fused, mt, mIn, cond, acc, fast, a0, a1, a2, a3, b0, b1, b2, b3);
+    }
+  }
+}
+
+/**
+ * Winograd seconds over block samples [s0, s0 + L) (L a multiple of 8, ≤ chunk; carry index cIdx at
+ * s0, every carry flagged valid): y = carry + G3·(x[t] − x[t−2d]).
+ */
+function phaseSecond(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  d: i32,
+  s0: i32,
+  L: i32,
+  accumulate: i32,
+  scratch: usize,
+  chunk: i32,
+  carry: usize,
+  cIdx: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  const dB = <usize>d << 2;
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  const cStep = dB;
+  // u3' rows are 4× smaller than `conv_wino`'s four, so they fit the same scratch.
+  const chStep = (<usize>chunk << 2) + 64;
+  const chanEnd = <usize>inCh * chStep;
+  const setBytes = <usize>inCh << 6;
+  const tileBytes = (setBytes << 2) + 64;
+  const mTileBytes = (<usize>mIn << 6) + 64;
+  const vectors = L >> 2;
+  const sB = <usize>s0 << 2;
+  // 1. Input transform: u3' = x[t] − x[t−2d] (x3 − x1 of the pair), 16 bytes per vector.
+  for (let c = 0; c < inCh; c++) {
+    let p = src + <usize>c * srcStep + sB;
+    let u = scratch + <usize>c * chStep;
+    for (let k = 0; k < vectors; k++) {
+      v128.store(u, f32x4.sub(v128.load(p), v128.load(p - (dB << 1))));
+      u += 16;
+      p += 16;
+    }
+  }
+  // 2. carry + G3·u3', per tile and 8 samples.
+  for (let tile = 0; tile < tiles; tile++) {
+    const w3 = w + <usize>tile * tileBytes + 3 * setBytes;
+    const rowOff = <usize>(tile << 2) * dstStep;
+    const y0 = dst + rowOff + sB;
+    const cr = carry + <usize>(tile << 2) * cStep + (<usize>cIdx << 2);
+    const mt = mw + <usize>tile * mTileBytes;
+    for (let v = 0; v < vectors; v += 2) {
+      const cv = cr + (<usize>v << 4);
+      let a0 = v128.load(cv, 0);
+      let a1 = v128.load(cv + cStep, 0);
+      let a2 = v128.load(cv + 2 * cStep, 0);
+      let a3 = v128.load(cv + 3 * cStep, 0);
+      let b0 = v128.load(cv, 16);
+      let b1 = v128.load(cv + cStep, 16);
+      let b2 = v128.load(cv + 2 * cStep, 16);
+      let b3 = v128.load(cv + 3 * cStep, 16);
+      let p = scratch + (<usize>v << 4);
+      const pEnd = p + chanEnd;
+      let wp = w3;
+      do {
+        const ua = v128.load(p, 0);
+        const ub = v128.load(p, 16);
+        let wv = v128.load(wp, 0);
+        a0 = madd(wv, ua, a0);
+        b0 = madd(wv, ub, b0);
+        wv = v128.load(wp, 16);
+        a1 = madd(wv, ua, a1);
+        b1 = madd(wv, ub, b1);
+        wv = v128.load(wp, 32);
+        a2 = madd(wv, ua, a2);
+        b2 = madd(wv, ub, b2);
+        wv = v128.load(wp, 48);
+        a3 = madd(wv, ua, a3);
+        b3 = madd(wv, ub, b3);
+        p += chStep;
+        wp += 64;
+      } while (p != pEnd);
+      phaseOut(y0 + (<usize>v << 4), rowOff, sB + (<usize>v << 4), dstStep, accumulate, fused, mt, mIn, cond, acc, fast, a0, a1, a2, a3, b0, b1, b2, b3);
+    }
+  }
+}
+
+/**
+ * Final outputs of 8 samples × 4 rows at q (a: samples 0–3, b: 4–7): stored (or added when
+ * accumulating), or through the layer epilogue (`layerOut`: the tile's acc rows at acc + rowOff,
+ * cond from its row 0; `off` is the samples' byte offset in a row).
+ */
+@inline
+function phaseOut(
+  q: usize,
+  rowOff: usize,
+  off: usize,
+  dstStep: usize,
+  accumulate: i32,
+  fused: bool,
+  mt: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+  a0: v128,
+  a1: v128,
+  a2: v128,
+  a3: v128,
+  b0: v128,
+  b1: v128,
+  b2: v128,
+  b3: v128,
+): void {
+  if (fused) {
+    const r = acc + rowOff + off;
+    layerOut(q, r, cond + off, dstStep, dstStep, mt, mIn, fast, a0, a1, a2, a3);
+    layerOut(q + 16, r + 16, cond + off + 16, dstStep, dstStep, mt, mIn, fast, b0, b1, b2, b3);
+  } else {
+    wino_put(q, a0, accumulate);
+    wino_put(q + dstStep, a1, accumulate);
+    wino_put(q + 2 * dstStep, a2, accumulate);
+    wino_put(q + 3 * dstStep, a3, accumulate);
+    wino_put(q + 16, b0, accumulate);
+    wino_put(q + 16 + dstStep, b1, accumulate);
+    wino_put(q + 16 + 2 * dstStep, b2, accumulate);
+    wino_put(q + 16 + 3 * dstStep, b3, accumulate);
+  }
+}
+
 // ── Scalar-vector math used by the activations and the LSTM ─────────────────────────────────────
 
 // Eigen's float tanh: a 13/6 odd/even rational on [−7.9053, 7.9053], clamped outside.
@@ -1008,13 +1521,15 @@ const L_SECONDARY = 19; // gated: the secondary's code on z rows [B, 2B); -1: no
 const L_L1_W = 20; // layer1x1 (accumulating into x): weights (0: none), tiles, input channels
 const L_L1_TILES = 21;
 const L_L1_IN = 22;
+const L_WINO_STATE = 23; // phase Winograd state (`conv_wino_phase`; 0: none): then it runs every block
 
 /**
  * wavenet_layer(desc, x, cond, acc, n, pos)
  *   One WaveNet layer without FiLMs, head1x1 or grouped convs, gating none or gated, whose output
  *   replaces its input: the same kernel calls, in the same order, as the engine's general path
  *   (wavenet/layer.ts), so the same bits:
- *     history[pos…] = x;  z = conv(history) (Winograd when set and n % step = 0);  z += mixin(cond)
+ *     history[pos…] = x;  z = conv(history) (`conv_wino_phase` when it has a phase state, else
+ *     Winograd when set and n % step = 0);  z += mixin(cond)
  *     gated: z[B:] = secondary(z[B:]); z[:B] = act(z[:B]); z[:B] *= z[B:]   none: z[:B] = act(z[:B])
  *     acc += z[:B];  x += layer1x1(z[:B])
  *   Not gated, tanh (exact or fast), B = 4·tiles and n % 8 = 0: the mixin, tanh and acc add run in
@@ -1034,14 +1549,18 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
   const secondary = slot(desc, L_SECONDARY);
   const act = slot(desc, L_ACT);
   const tiles = slot(desc, L_CONV_TILES);
-  const useWino = winoW != 0 && n % slot(desc, L_WINO_STEP) == 0;
+  const winoState = <usize>slot(desc, L_WINO_STATE);
+  const useWino = winoW != 0 && winoState == 0 && n % slot(desc, L_WINO_STEP) == 0;
   if (secondary < 0 && (act == ACT_TANH_FAST || act == ACT_TANH_EXACT) && B == tiles << 2 && (n & 7) == 0 &&
     slot(desc, L_MIXIN_TILES) == tiles && n > 0 && slot(desc, L_CONV_IN) > 0) {
     // The conv with mixin, tanh and the head sum in its epilogue.
     const fast = act == ACT_TANH_FAST ? 1 : 0;
     const mixW = <usize>slot(desc, L_MIXIN_W);
     const mixIn = slot(desc, L_MIXIN_IN);
-    if (useWino) {
+    if (winoState != 0) {
+      conv_wino_phase_layer_fused(hist, cap, z, stride, winoW, <usize>slot(desc, L_CONV_W), tiles, slot(desc, L_CONV_IN),
+        slot(desc, L_DILATION), n, <usize>slot(desc, L_WINO_SCRATCH), winoState, mixW, mixIn, cond, acc, fast);
+    } else if (useWino) {
       conv_wino_layer_fused(hist, cap, z, stride, winoW, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n,
         <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO_SEG), mixW, mixIn, cond, acc, fast);
     } else {
@@ -1052,7 +1571,10 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
     if (l1 != 0) conv(z, stride, x, stride, l1, slot(desc, L_L1_TILES), slot(desc, L_L1_IN), 1, 1, n, 1);
     return;
   }
-  if (useWino) {
+  if (winoState != 0) {
+    conv_wino_phase(hist, cap, z, stride, winoW, <usize>slot(desc, L_CONV_W), tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
+      <usize>slot(desc, L_WINO_SCRATCH), winoState);
+  } else if (useWino) {
     conv_wino(hist, cap, z, stride, winoW, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
       <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO_SEG));
   } else {
