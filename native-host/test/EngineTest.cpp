@@ -1,10 +1,11 @@
 // namrig-engine-test: the plugin's engine (GraphEngine + AudioEngine on the engine bundles) without the
 // plugin around it, for checks that need a host's concurrency.
 //
-//   namrig-engine-test --engine build/engine --from a.json --to b.json [--rate 48000] [--seconds 4] [--swaps N]
+//   namrig-engine-test --engine build/engine --from a.json --to b.json [--rate 48000] [--block 128] [--seconds 4]
+//                      [--swaps N]
 //
 // heavy group while playing: a real-time thread plays a steady 110 Hz sine through preset `from` in
-// paced 128-sample blocks, as a host's audio thread does; 2.5 s in, this (the message) thread restores
+// paced blocks (128 samples unless --block), as a host's audio thread does; 2.5 s in, this (the message) thread restores
 // preset `to` — another IR, a heavy op group that keeps the audio thread out of the engine for a few
 // milliseconds. Reports the blocks around the change that came out silent, the largest sample-to-sample
 // step there against the largest in the steady stretches before and after, and the output's level.
@@ -54,7 +55,7 @@ int main(int argc, char** argv)
 {
     juce::File engineDir, from, to;
     double rate = 48000, seconds = 4;
-    int swaps = 0;
+    int swaps = 0, block = 128;
     for (int i = 1; i + 1 < argc; i += 2) {
         const juce::String key(argv[i]), value(argv[i + 1]);
         if (key == "--engine") engineDir = juce::File(value);
@@ -63,9 +64,9 @@ int main(int argc, char** argv)
         else if (key == "--rate") rate = value.getDoubleValue();
         else if (key == "--seconds") seconds = value.getDoubleValue();
         else if (key == "--swaps") swaps = value.getIntValue();
+        else if (key == "--block") block = juce::jlimit(1, 4096, value.getIntValue());
     }
     try {
-        const int block = 128;
         GraphEngine graph(readText(engineDir.getChildFile("graph.js")), rate);
         graph.prepare(rate, block);
         auto initial = graph.takeOps();
