@@ -1,8 +1,9 @@
 /**
  * Elementary node GC in the rig. The runtime keeps every node it was ever sent until its gc frees
- * those no root references (and the renderer must forget them). IR loads only change a keyed
- * convolver's path (no new nodes); a model whose level metadata differ re-renders both graphs with new
- * constants, i.e. new nodes. Measured on the runtime: CREATE_NODE instructions it received minus the
+ * those no root references (and the renderer must forget them). The built-in blocks render no new
+ * nodes after the first render (IR loads change a keyed convolver's path, model levels are refs: see
+ * the last test), so these tests add a block that builds a constant from `ctx.model` (as a block may):
+ * with it, a model whose level metadata differ re-renders the graphs with new nodes. Measured on the runtime: CREATE_NODE instructions it received minus the
  * ids its gc returned (spies pass everything through), and its VFS entries. Over many re-renders the
  * periodic gc keeps the node count bounded where it otherwise grows without end, and the output is the
  * same bit for bit. The split (graph side and audio side exchanging ops and gc answers a block apart,
@@ -16,7 +17,9 @@ import { loadElementaryModule } from '../../src/dsp/engine/elementary-runtime.ts
 import { RigController } from '../../src/dsp/engine/rig-controller.ts';
 import { applyRigOp, RigAudio } from '../../src/dsp/engine/rig-audio.ts';
 import { RigGraphs, sidechainIds, type RigOp } from '../../src/dsp/engine/rig-graphs.ts';
-import type { ModelLevels } from '../../src/dsp/rig/manifest.ts';
+import { el } from '@elemaudio/core';
+import { defineBlock, type ModelLevels } from '../../src/dsp/rig/manifest.ts';
+import { createRegistry, RIG_CHAIN } from '../../src/dsp/rig/registry.ts';
 import { mulberry32 } from '../../src/dsp/synth/prng.ts';
 import { MODELS_DIR } from '../helpers/fixtures.ts';
 import { nodeLedger } from '../helpers/node-ledger.ts';
@@ -25,6 +28,19 @@ const RATE = 48000;
 const BLOCK = 128;
 const SWAPS = 120;
 const model = parseNam(readFileSync(join(MODELS_DIR, 'ampeg.nam'), 'utf8'));
+
+/**
+ * First in the chain, a block whose graph holds the model's loudness as a plain constant: every level
+ * change renders it, and everything downstream of it in the pre graph, as new nodes. Its output is its
+ * input (x · (1 + 0 · loudness)).
+ */
+const levelConstant = defineBlock({
+  id: 'levelConstant',
+  label: 'Level constant',
+  params: [],
+  graph: (x, _p, ctx) => el.mul(x, el.add(el.const({ value: 1 }), el.mul(el.const({ value: 0 }), el.const({ value: ctx.model.loudness ?? 0 })))),
+});
+const registry = createRegistry([levelConstant, ...RIG_CHAIN]);
 
 /** Swap i's level metadata: a new loudness each time, an input level every other time (a new graph shape). */
 const levels = (i: number): ModelLevels => ({ loudness: -20 - i / 10, ...(i % 2 ? { inputLevelDbu: 12 } : {}) });
@@ -48,7 +64,7 @@ describe('Elementary node gc', () => {
   it('keeps the runtime\'s nodes bounded over many model swaps and IR loads; output unchanged', () => {
     const x = input(BLOCK * 20);
     const run = (gcEveryRenders: number) => {
-      const c = new RigController({ sampleRate: RATE, maxBlockSize: BLOCK, model: variant(0), module: loadElementaryModule(), kernels: 'simd', gcEveryRenders });
+      const c = new RigController({ sampleRate: RATE, maxBlockSize: BLOCK, model: variant(0), module: loadElementaryModule(), kernels: 'simd', gcEveryRenders, registry });
       const nodes = nodeLedger(c.engine.pre, c.engine.post);
       const out: Float32Array[] = [];
       const alive: number[] = [];
@@ -86,11 +102,11 @@ describe('Elementary node gc', () => {
     /** A worklet-like pair: ops reach the audio side at the next block, gc answers come back after it. */
     const split = (gcEvery: number) => {
       const module = loadElementaryModule();
-      const audio = new RigAudio({ sampleRate: RATE, maxBlockSize: BLOCK, sidechains: sidechainIds().length, module, kernels: 'simd' });
+      const audio = new RigAudio({ sampleRate: RATE, maxBlockSize: BLOCK, sidechains: sidechainIds(registry).length, module, kernels: 'simd' });
       audio.setModel(model);
       const nodes = nodeLedger(audio.engine.pre, audio.engine.post);
       const toAudio: RigOp[] = [];
-      const graphs = new RigGraphs({ sampleRate: RATE, levels: levels(0), emit: (op) => void toAudio.push(op) });
+      const graphs = new RigGraphs({ sampleRate: RATE, levels: levels(0), emit: (op) => void toAudio.push(op), registry });
       const y = new Float32Array(BLOCK);
       const out: number[] = [];
       const block = () => {
@@ -142,5 +158,35 @@ describe('Elementary node gc', () => {
     expect(s.graphs.params['tone.treble']).toBe(8);
     expect(key).toMatch(/^rig\/ir\/\d+$/);
     expect(() => s.graphs.pruned('pre', [])).toThrow(/no node gc of the pre graph is awaited/);
+  });
+
+  it('the built-in rig renders no new nodes when a model with other levels loads, and its output glides there', () => {
+    // The same weights with other level metadata: the model crossfade is between identical signals, so
+    // the output level moves only by the output gain (Normalized mode: −18 − loudness).
+    const c = new RigController({ sampleRate: RATE, maxBlockSize: BLOCK, model: { ...model, metadata: { ...model.metadata, loudness: -30 } }, module: loadElementaryModule(), kernels: 'simd', gcEveryRenders: 0 });
+    const nodes = nodeLedger(c.engine.pre, c.engine.post);
+    const n = BLOCK * 8; // RMS windows of 1024 samples
+    const x = Float32Array.from({ length: n }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 375 * i) / RATE)); // whole periods
+    const y = new Float32Array(n);
+    const rmsDb = (): number => {
+      for (let b = 0; b < n; b += BLOCK) c.engine.process(x.subarray(b, b + BLOCK), y.subarray(b, b + BLOCK), BLOCK);
+      return 10 * Math.log10(y.reduce((a, v) => a + v * v, 0) / n);
+    };
+    for (let k = 0; k < 40; k++) rmsDb(); // settle (smoothers start at 0 after construction)
+    const before = rmsDb();
+    const nodesBefore = nodes.alive(); // the first render's
+    expect(nodesBefore).toBeGreaterThan(100);
+    c.setModel({ ...model, metadata: { ...model.metadata, loudness: -20 } }); // 10 dB quieter
+    const after = Array.from({ length: 20 }, rmsDb);
+    expect(nodes.alive()).toBe(nodesBefore); // no CREATE_NODE since
+    const settled = after.at(-1)!;
+    expect(settled - before).toBeCloseTo(-10, 1);
+    // Every window lies between the two levels (a re-rendered graph's smoother restarted at 0 dB: the
+    // output left that range), and the first window after the load is already most of the way.
+    for (const v of after) {
+      expect(v).toBeLessThanOrEqual(before + 0.05);
+      expect(v).toBeGreaterThanOrEqual(settled - 0.05);
+    }
+    expect(after[0]!).toBeLessThan(before - 6);
   });
 });

@@ -42,7 +42,7 @@ describe('DC blocker', () => {
 
   it('removes DC, passes 1 kHz, and is −3 dB at 5 Hz when run', () => {
     const fs = 48000;
-    const g = dcBlockerBlock.graph(el.in({ channel: 0 }), { param: () => el.const({ value: 0 }), raw: () => el.const({ value: 0 }), resource: () => undefined }, { sampleRate: fs, model: {} });
+    const g = dcBlockerBlock.graph(el.in({ channel: 0 }), { param: () => el.const({ value: 0 }), raw: () => el.const({ value: 0 }), resource: () => undefined, level: () => ({ value: 0, given: 0 }) }, { sampleRate: fs, model: {} });
     expect(Math.abs(settle(g, 1, fs, 1))).toBeLessThan(1e-6);
     const n = 2 * fs;
     const at = (f: number): number => 20 * Math.log10(tailAmplitude(simulate(g, n, { sampleRate: fs, inputs: [sine(f, n, fs)] }), f, fs, f < 100 ? 2 : 20));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { el } from '@elemaudio/core';
 import { inputBlock, inputGainDb } from '../../src/dsp/rig/blocks/input.ts';
 import { NORMALIZED_LOUDNESS_DB, OUTPUT_MODES, outputAdjustDb, outputBlock } from '../../src/dsp/rig/blocks/output.ts';
-import type { ModelLevels } from '../../src/dsp/rig/manifest.ts';
+import { levelNumbers, type ModelLevels } from '../../src/dsp/rig/manifest.ts';
 import { bindParams, constParamSource } from '../../src/dsp/rig/param-source.ts';
 import { defaultParams, rig } from '../../src/dsp/rig/registry.ts';
 import { props, settle, simulate } from './graph.ts';
@@ -38,10 +38,11 @@ describe('input calibration', () => {
         [3, 1, 60],
         [3, 0, 60],
       ] as const) {
-        expect(inputGainDb(gain, cal, level, model)).toBeCloseTo(pluginInputDb(gain, cal === 1, level, model), 12);
+        expect(inputGainDb(gain, cal, level, levelNumbers(model, 'inputLevelDbu'))).toBeCloseTo(pluginInputDb(gain, cal === 1, level, model), 12);
       }
     }
-    expect(inputGainDb(0, 1, 12, { inputLevelDbu: 18 })).toBeCloseTo(-6, 12);
+    expect(inputGainDb(0, 1, 12, { value: 18, given: 1 })).toBeCloseTo(-6, 12);
+    expect(Math.abs(inputGainDb(0, 1, 12, { value: 0, given: 0 }))).toBe(0);
   });
 
   it('is what the input graph applies, then metered as `in`', () => {
@@ -67,13 +68,16 @@ describe('output modes', () => {
     expect(NORMALIZED_LOUDNESS_DB).toBe(-18);
     for (const model of MODELS) {
       for (const mode of [0, 1, 2]) {
-        for (const cal of [-60, 0, 12, 60]) expect(outputAdjustDb(mode, model, cal)).toBeCloseTo(pluginOutputDb(0, mode, cal, model), 12);
+        for (const cal of [-60, 0, 12, 60]) {
+          expect(outputAdjustDb(mode, levelNumbers(model, 'loudness'), levelNumbers(model, 'outputLevelDbu'), cal)).toBeCloseTo(pluginOutputDb(0, mode, cal, model), 12);
+        }
       }
     }
-    expect(outputAdjustDb(1, { loudness: -25 }, 12)).toBeCloseTo(7, 12);
-    expect(outputAdjustDb(2, { outputLevelDbu: 20 }, 12)).toBeCloseTo(8, 12);
-    expect(outputAdjustDb(1, {}, 12)).toBe(0);
-    expect(outputAdjustDb(2, {}, 12)).toBe(0);
+    const none = { value: 0, given: 0 };
+    expect(outputAdjustDb(1, { value: -25, given: 1 }, none, 12)).toBeCloseTo(7, 12);
+    expect(outputAdjustDb(2, none, { value: 20, given: 1 }, 12)).toBeCloseTo(8, 12);
+    expect(Math.abs(outputAdjustDb(1, none, none, 12))).toBe(0);
+    expect(Math.abs(outputAdjustDb(2, none, none, 12))).toBe(0);
   });
 
   it('are what the output graph applies, reading the input block’s calibration level, then metered as `out`', () => {
@@ -84,6 +88,24 @@ describe('output modes', () => {
       expect(props(graph).name).toBe('out');
       expect(settle(graph, 1, fs, 0.6)).toBeCloseTo(dbToGain(pluginOutputDb(-4, mode, 9, model)), 9);
     }
+  });
+
+  it('glide to a new level within 20 ms (a 6 ms smoother on the adjustment), the gain knob through 20 ms', () => {
+    // A model level as a live signal (as RigGraphs' refs): the loudness steps from 0 to −8 at 50 ms.
+    const source = { ...values({ 'output.mode': 1 }), level: () => ({ value: el.in({ channel: 1 }), given: el.const({ value: 1 }) }) };
+    const graph = outputBlock.graph(el.in({ channel: 0 }), bindParams(rig, outputBlock, source), { sampleRate: fs, model: {} });
+    const n = Math.round(0.2 * fs);
+    const loudness = Float64Array.from({ length: n }, (_, i) => (i < 0.05 * fs ? 0 : -8));
+    const out = simulate(graph, n, { sampleRate: fs, inputs: [new Float64Array(n).fill(1), loudness] });
+    const db = (i: number) => 20 * Math.log10(out[i]!);
+    // Before: −18 − 0 (the level's value is 0 until 50 ms); then −18 − (−8) = −10 dB within 20 ms.
+    expect(db(Math.round(0.049 * fs))).toBeCloseTo(-18, 1);
+    expect(Math.abs(db(Math.round(0.07 * fs)) - -10)).toBeLessThan(0.3);
+    expect(db(Math.round(0.15 * fs))).toBeCloseTo(-10, 3);
+    // The gain knob itself keeps the 20 ms smoother: 63 % of a +20 dB step at τ.
+    const gain = outputBlock.graph(el.in({ channel: 0 }), bindParams(rig, outputBlock, values({ 'output.mode': 0, 'output.gain': 20 })), { sampleRate: fs, model: {} });
+    const g = simulate(gain, fs / 10, { sampleRate: fs, inputs: [new Float64Array(fs / 10).fill(1)] });
+    expect(g[Math.round(0.02 * fs)]).toBeCloseTo(10 ** ((20 * (1 - Math.exp(-1))) / 20), 2);
   });
 
   it('switch without a re-render: the mode is a live value', () => {

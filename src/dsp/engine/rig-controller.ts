@@ -7,11 +7,12 @@
  * `setModel` builds the model (throwing, with the old model still playing, when that fails), prewarms
  * it, wraps it in a `ModelStage` and queues it; the engine crossfades. `beginModel` + `stepModel`
  * (once per block, after its audio) do the same in small bounded steps (see rig-audio.ts). When the new model's level
- * metadata differ, both graphs are re-rendered for them with 20 ms root crossfades; the new output-gain
- * smoother still starts at 0 dB and glides to the new level (≈ 100 ms).
+ * metadata differ, the graphs take them (`RigGraphs.setLevels`): the level refs change and the input and
+ * output gains glide to the new levels (20 ms smoothers), with no new nodes.
  *
- * Every IR load and model change renders new Elementary nodes; once `gcEveryRenders` renders piled up,
- * `collectGarbage` frees the ones no graph uses (the runtime's gc and the renderers' prune, at once).
+ * Once `gcEveryRenders` graph renders piled up (IR loads and level changes render; the built-in blocks
+ * then reuse their nodes, but a block reading `ctx.model` would not), `collectGarbage` frees the nodes no
+ * graph uses (the runtime's gc and the renderers' prune, at once).
  *
  * Smoothers (`el.sm`) start at 0 when a graph is first rendered: the first ≈ 0.3 s after construction
  * are a settling pre-roll (tone knobs and gains glide to their values).

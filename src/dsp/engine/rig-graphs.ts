@@ -7,9 +7,10 @@
  *
  * It owns the two graph renderers (pre and post) and one `const` ref per parameter per renderer (a
  * parameter read by both halves, like `input.calibrationLevel`, has a ref in each). `setParam` clamps
- * through the registry and calls the ref setters: a property update, no re-render. A re-render (new
- * model level metadata, `setLevels`) restores every ref to its creation props, so the current values
- * are re-applied right after it.
+ * through the registry and calls the ref setters: a property update, no re-render. The model's level
+ * metadata are refs too (a value and a given flag per level a block reads, `ParamValues.level`).
+ * A re-render (new level metadata, `setLevels`, for blocks that read `ctx.model`) restores every ref to
+ * its creation props, so the current values are re-applied right after it.
  *
  * Cab: both slots always hold an IR. At start each holds the identity IR (one tap of 1/irGain, which the
  * cab's gain cancels), so "no IR" passes the signal and loading an IR only changes a keyed convolver's
@@ -23,8 +24,9 @@
  *
  * Node GC: Elementary's runtime keeps every node it was ever sent until its `gc()` frees those no root
  * references, and the renderer must then forget them (`prune`) or a later render would reuse them.
- * A model with other level metadata re-renders both graphs with new constants, i.e. new nodes (an IR
- * load renders too, but only changes a keyed convolver's `path`: no new nodes). `collectGarbage` emits
+ * The built-in blocks render no new nodes after the first render: a model with other level metadata
+ * changes refs, an IR load a keyed convolver's `path`. A block that builds constants from `ctx.model`
+ * would render new nodes at each `setLevels`; they are what gc frees. `collectGarbage` emits
  * a `gc` op per graph; the audio side runs the runtime's gc in order with the other ops and answers
  * with the freed ids, which go to `pruned`. Across threads that answer arrives later, and meanwhile a
  * render or ref update could name a node being freed, so until a graph's answer is in, its renders,
@@ -35,7 +37,7 @@ import { el, type NodeRepr_t } from '@elemaudio/core';
 import type { NamMetadata } from '../nam/index.ts';
 import { resample } from '../resample/index.ts';
 import { buildPostModel, buildPreModel } from '../rig/chain.ts';
-import type { ModelLevels, QualifiedId, RigContext } from '../rig/manifest.ts';
+import { levelNumbers, type LevelSignal, type ModelLevelName, type ModelLevels, type QualifiedId, type RigContext } from '../rig/manifest.ts';
 import type { ParamSource } from '../rig/param-source.ts';
 import { isModelStage, rig as defaultRig, type RigRegistry } from '../rig/registry.ts';
 import { IR_MAX_SAMPLES, irGain } from '../rig/blocks/cab.ts';
@@ -107,6 +109,8 @@ export class RigGraphs {
   private readonly values: Record<string, number>;
   private readonly renderers: Record<GraphTarget, GraphRenderer>;
   private readonly refs: Record<GraphTarget, Map<string, ParamRef>> = { pre: new Map(), post: new Map() };
+  /** The model's levels as refs (`ParamValues.level`): a value and a given flag per level read. */
+  private readonly levelRefs: Record<GraphTarget, Map<ModelLevelName, { value: ParamRef; given: ParamRef }>> = { pre: new Map(), post: new Map() };
   private readonly sidechainIds: string[];
   private readonly slots: Record<Slot, string> = { irA: IDENTITY_KEY, irB: IDENTITY_KEY };
   private irCount = 0;
@@ -216,8 +220,10 @@ export class RigGraphs {
   }
 
   /**
-   * Re-renders both graphs (20 ms root crossfades) when the model's level metadata differ from those
-   * they were rendered for. Returns whether it did.
+   * Takes the model's level metadata when they differ from the current ones (returns whether they
+   * did): both graphs re-render for `ctx.model`, and the level refs take the new values. The built-in
+   * blocks read the levels through those refs, so their graphs keep every node (no root crossfade, no
+   * node gc needed), and their gain smoothers glide from the old level to the new one.
    */
   setLevels(levels: ModelLevels): boolean {
     if (sameLevels(levels, this.levelsValue)) return false;
@@ -244,6 +250,17 @@ export class RigGraphs {
         return ref.node;
       },
       resource: (id: QualifiedId): string | undefined => (id === 'cab.irA' || id === 'cab.irB' ? this.slots[id === 'cab.irA' ? 'irA' : 'irB'] : undefined),
+      level: (name: ModelLevelName): LevelSignal => {
+        let ref = this.levelRefs[target].get(name);
+        if (ref === undefined) {
+          const n = levelNumbers(this.levelsValue, name);
+          const [value, setValue] = this.renderers[target].createRef('const', { value: n.value }, []);
+          const [given, setGiven] = this.renderers[target].createRef('const', { value: n.given }, []);
+          ref = { value: { node: value, set: setValue }, given: { node: given, set: setGiven } };
+          this.levelRefs[target].set(name, ref);
+        }
+        return { value: ref.value.node, given: ref.given.node };
+      },
     };
   }
 
@@ -286,5 +303,10 @@ export class RigGraphs {
   /** After a render, refs are back at their creation props: set every one to its current value. */
   private reapply(target: GraphTarget): void {
     for (const [id, ref] of this.refs[target]) setIfMounted(ref, this.values[id]!);
+    for (const [name, ref] of this.levelRefs[target]) {
+      const n = levelNumbers(this.levelsValue, name);
+      setIfMounted(ref.value, n.value);
+      setIfMounted(ref.given, n.given);
+    }
   }
 }

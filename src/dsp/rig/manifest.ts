@@ -15,6 +15,7 @@
  * Values are numbers throughout: dB, knob positions, 0/1 for on/off, the option index for enums.
  */
 import type { NodeRepr_t } from '@elemaudio/core';
+import type { Signal } from './signal-math.ts';
 
 /** What a parameter's number means, for display. */
 export type ParamUnit = 'dB' | 'dBu' | '' | 'Hz' | 'on/off' | 'enum';
@@ -72,6 +73,12 @@ export interface ParamValues<P extends string = string, R extends string = strin
   raw(id: P | QualifiedId): NodeRepr_t;
   /** The VFS key currently loaded in one of this block's resource slots, or undefined when empty. */
   resource(id: R): string | undefined;
+  /**
+   * One of the loaded model's levels (`ModelLevels`) as signals. In a running rig they are live
+   * nodes, updated when a model with other metadata loads, without a re-render (so the smoothers that
+   * read them glide from the old level to the new one); from a static source, the numbers of `ctx.model`.
+   */
+  level(name: ModelLevelName, ctx: RigContext): LevelSignal;
 }
 
 /** Level metadata of the loaded `.nam` model. A missing field means "not given": no adjustment. */
@@ -84,7 +91,27 @@ export interface ModelLevels {
   readonly outputLevelDbu?: number;
 }
 
-/** What a graph function may know besides its parameters. Changing any of it means a re-render. */
+export type ModelLevelName = keyof ModelLevels;
+
+export const MODEL_LEVEL_NAMES: readonly ModelLevelName[] = ['loudness', 'inputLevelDbu', 'outputLevelDbu'];
+
+/** A model level as signals: `given` is 1 when the model gives it, else 0 (and `value` is 0). */
+export interface LevelSignal {
+  readonly value: Signal;
+  readonly given: Signal;
+}
+
+/** `levels[name]` as numbers. */
+export function levelNumbers(levels: ModelLevels, name: ModelLevelName): { value: number; given: number } {
+  const v = levels[name];
+  return v === undefined ? { value: 0, given: 0 } : { value: v, given: 1 };
+}
+
+/**
+ * What a graph function may know besides its parameters. Changing any of it means a re-render (the
+ * model's levels reach the built-in blocks live, through `ParamValues.level`: their re-render creates
+ * no new nodes).
+ */
 export interface RigContext {
   /** The rate the Elementary graph runs at (the host's rate), in Hz. */
   readonly sampleRate: number;

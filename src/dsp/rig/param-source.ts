@@ -4,7 +4,8 @@
  * The engine implements `ParamSource`: `raw('tone.bass')` returns the node carrying that parameter's
  * live value (in a running rig, the node of `renderer.createRef('const', {value}, [])`, created once
  * per parameter and reused by every render, its setter called when the knob moves), and
- * `resource('cab.irA')` the VFS key loaded in a slot. `bindParams` turns a source into one block's
+ * `resource('cab.irA')` the VFS key loaded in a slot, and `level('loudness')` the model's level metadata as
+ * live nodes (refs too). `bindParams` turns a source into one block's
  * `ParamValues`: local ids are qualified with the block's id, every id is checked against the
  * registry (a typo fails when the graph is built, naming the id), and `param()` adds `el.sm`.
  *
@@ -12,7 +13,7 @@
  * re-render with a new value is a property update, not a new node.
  */
 import { el, type NodeRepr_t } from '@elemaudio/core';
-import type { AnyBlock, ParamValues, QualifiedId } from './manifest.ts';
+import { levelNumbers, type AnyBlock, type LevelSignal, type ModelLevelName, type ParamValues, type QualifiedId } from './manifest.ts';
 import type { RigRegistry } from './registry.ts';
 import { RigError } from './errors.ts';
 
@@ -21,6 +22,8 @@ export interface ParamSource {
   raw(id: QualifiedId): NodeRepr_t;
   /** The VFS key loaded in a resource slot (`blockId.slotId`), or undefined when the slot is empty. */
   resource(id: QualifiedId): string | undefined;
+  /** The model's level as live nodes; absent in static sources (blocks then read `ctx.model`). */
+  level?(name: ModelLevelName): LevelSignal;
 }
 
 /** A source of fixed values: `el.const({key: id, value})` per parameter. */
@@ -46,5 +49,6 @@ export function bindParams(registry: RigRegistry, block: AnyBlock, source: Param
       if (!(block.resources ?? []).some((r) => r.id === id)) throw new RigError('unknown-resource', `${block.id}.${id}`, 'the block declares no such resource slot');
       return source.resource(`${block.id}.${id}`);
     },
+    level: (name, ctx) => source.level?.(name) ?? levelNumbers(ctx.model, name),
   };
 }
