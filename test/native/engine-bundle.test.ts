@@ -217,7 +217,7 @@ describe('native engine bundles in bare V8 contexts', () => {
     expect(audio.buildState[0], 'no build after the answer').toBe(0);
   });
 
-  it('keeps the audio side\'s Elementary nodes bounded over many model swaps with different level metadata (node gc round trip)', () => {
+  it('model swaps with different level metadata create no Elementary nodes on the audio side; node gc round trips still run', () => {
     const graph = graphApi.create(RATE);
     graph.prepare(RATE, BLOCK);
     const audio = audioApi.create(RATE, BLOCK);
@@ -225,22 +225,29 @@ describe('native engine bundles in bare V8 contexts', () => {
     const engine = (audio as unknown as { audio: { engine: { pre: Spied; post: Spied } } }).audio.engine;
     type Spied = { applyBatch(batch: unknown[][]): void; gc(): number[] };
     const { ledger } = nodeLedger(engine.pre, engine.post);
+    let gcRuns = 0;
+    const preGc = engine.pre.gc.bind(engine.pre);
+    engine.pre.gc = () => {
+      gcRuns++;
+      return preGc();
+    };
     pump(graph, audio);
+    for (let b = 0; b < 4; b++) exchange(graph, audio, audio.process(BLOCK, false));
+    const first = ledger.created;
+    expect(first, 'the first render').toBeGreaterThan(100);
     const base = JSON.parse(modelText) as { metadata?: Record<string, unknown> };
-    const alive: number[] = [];
-    for (let i = 1; i <= 60; i++) {
+    for (let i = 1; i <= 24; i++) {
       const metadata = { ...base.metadata, loudness: -20 - i / 10, ...(i % 2 ? { input_level_dbu: 12 } : {}) };
       graph.handleUiMessage(JSON.stringify({ type: 'model', name: `v${i}.nam`, text: JSON.stringify({ ...base, metadata }) }));
       pump(graph, audio);
       for (let b = 0; b < 150; b++) exchange(graph, audio, audio.process(BLOCK, false));
-      alive.push(ledger.created - ledger.freed);
     }
     expect(graph.takeUiMessages().map((m) => JSON.parse(m) as { type: string }).filter((m) => m.type === 'error')).toEqual([]);
-    expect(ledger.freed, 'gc answers came back and freed nodes').toBeGreaterThan(0);
-    // Without gc every node ever created would stay: at least twice as many as ever were alive here.
-    expect(ledger.created, 'every swap re-rendered with new nodes').toBeGreaterThan(2 * Math.max(...alive));
-    expect(Math.max(...alive.slice(30)), 'bounded: no growth over the last 30 swaps').toBeLessThanOrEqual(Math.max(...alive.slice(0, 30)));
-    console.log(`node gc: alive ${alive.join(',')}; created ${ledger.created}, freed ${ledger.freed}`);
+    // The levels are refs: a swap changes properties, never the graphs' nodes.
+    expect(ledger.created, 'no node created by the swaps').toBe(first);
+    expect(ledger.freed).toBe(0);
+    // Each swap still re-renders (for blocks that read ctx.model), so the gc round trip keeps running.
+    expect(gcRuns, 'gc ops reached the audio side').toBeGreaterThan(2);
   });
 
   it('refuses a bad model or a state that does not embed its model with an error, keeping what plays', () => {
