@@ -15,8 +15,8 @@
  * them on its engine. Models are parsed and validated here (`parseNam`, and `measureArenaBytes`, which
  * runs the whole build's sizing pass: a bad model is refused here, before anything is posted) and
  * posted parsed, their weights' buffer transferred; the worklet builds them in bounded steps between
- * render quanta while the old model plays, then crossfades. Once one is loaded, the graphs are
- * re-rendered here for its level metadata.
+ * render quanta while the old model plays, then crossfades. Once one is loaded, the graphs take its
+ * level metadata here (`setLevels`: level refs change, no new nodes).
  *
  * `renderOffline` runs the same worklet in an OfflineAudioContext (48 kHz by default), with the model,
  * IR and params applied before the first sample: it is what the e2e test compares with the Node engine.

@@ -13,7 +13,7 @@
  * starts a `ModelBuildJob`. After each quantum's audio, `process` runs one bounded step of it (sizing,
  * memory, layer objects, a slice of weight packing, prewarm …, each well under a quantum) while the
  * old model keeps playing; when it is ready it is queued and crossfades in, and `loaded` is posted
- * (the main thread then re-renders the graphs for the model's level metadata and posts those ops).
+ * (the main thread then sets the graphs' level refs for the model's level metadata and posts those ops).
  * Node gc (`gc` ops from the graph side) runs with the other ops; the freed ids go back in `pruned`.
  * The steady-state `process` path allocates nothing (rig-engine.ts); build steps and meters allocate
  * a bounded amount.
