@@ -88,6 +88,8 @@ int main(int argc, char** argv)
         std::vector<char> rendered(static_cast<size_t>(blocks), 0);
         std::vector<char> gcIn(static_cast<size_t>(blocks), 0); // 1: a scavenge in the block, 2: a full GC
         std::vector<char> stepIn(static_cast<size_t>(blocks), 0); // the build step the block ran (AudioEngine::lastBuildStep)
+        std::vector<short> groupsIn(static_cast<size_t>(blocks), 0), eventsIn(static_cast<size_t>(blocks), 0); // op groups applied, answers queued
+        std::vector<long long> startNs(static_cast<size_t>(blocks), 0); // steady_clock (CLOCK_MONOTONIC) at the block's start, for perf -k mono
         std::atomic<long> done{ 0 };
         const auto gcsBefore = engine.gcCounts();
         bool realtime = false;
@@ -104,11 +106,14 @@ int main(int argc, char** argv)
                 // As the plugin does: a block the engine did not render is silent.
                 const auto gc0 = engine.gcCounts();
                 const auto t0 = std::chrono::steady_clock::now();
+                startNs[static_cast<size_t>(b)] = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
                 rendered[static_cast<size_t>(b)] = engine.process(in.data(), out.data() + b * block, block, false) ? 1 : 0;
                 us[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
                 const auto gc1 = engine.gcCounts();
                 gcIn[static_cast<size_t>(b)] = gc1.major > gc0.major ? 2 : gc1.minor > gc0.minor ? 1 : 0;
                 stepIn[static_cast<size_t>(b)] = static_cast<char>(engine.lastBuildStep());
+                groupsIn[static_cast<size_t>(b)] = static_cast<short>(engine.lastBlockGroups());
+                eventsIn[static_cast<size_t>(b)] = static_cast<short>(engine.lastBlockEvents());
                 done.store(b + 1);
             }
         });
@@ -143,6 +148,9 @@ int main(int argc, char** argv)
                 e->setProperty("us", std::round(us[static_cast<size_t>(b)]));
                 e->setProperty("gc", gc == 2 ? "full" : gc == 1 ? "scavenge" : "none");
                 e->setProperty("step", stepNames[static_cast<size_t>(stepIn[static_cast<size_t>(b)])]);
+                e->setProperty("groups", groupsIn[static_cast<size_t>(b)]);
+                e->setProperty("events", eventsIn[static_cast<size_t>(b)]);
+                e->setProperty("startNs", static_cast<juce::int64>(startNs[static_cast<size_t>(b)]));
                 slow.add(juce::var(e));
             }
             const auto gcs = engine.gcCounts();

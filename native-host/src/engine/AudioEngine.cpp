@@ -159,7 +159,8 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
     {
         JsIsolate::Scope scope(js_);
         const bool applied = toAudio_.size() > 0;
-        if (applied) drainQueue();
+        lastBlockGroups_ = applied ? drainQueue() : 0;
+        lastBlockEvents_ = 0;
         std::memcpy(inData_, in, sizeof(float) * static_cast<size_t>(n));
         auto* isolate = js_.isolate();
         // A build begun by an op decoded in this block takes its first step (and any scavenge before it)
@@ -185,7 +186,10 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
                 fade_.compare_exchange_strong(expected, Playing, std::memory_order_acq_rel);
             }
             readMeters();
-            if (result->IsInt32() && result.As<v8::Int32>()->Value() > 0) takeEventsIntoSlots(result.As<v8::Int32>()->Value());
+            if (result->IsInt32() && result.As<v8::Int32>()->Value() > 0) {
+                lastBlockEvents_ = result.As<v8::Int32>()->Value();
+                takeEventsIntoSlots(lastBlockEvents_);
+            }
         }
     }
     inProcess_.store(false, std::memory_order_seq_cst);
@@ -299,9 +303,11 @@ void AudioEngine::applyGroup(WireOps& ops)
     if (applyFn_.Get(isolate)->Call(ctx, engine_.Get(isolate), 2, args).IsEmpty()) throw std::runtime_error(js_.describe(tc));
 }
 
-void AudioEngine::drainQueue()
+int AudioEngine::drainQueue()
 {
+    int groups = 0;
     while (auto* group = toAudio_.pop()) {
+        ++groups;
         try {
             applyGroup(*group);
         } catch (const std::exception& e) {
@@ -309,6 +315,7 @@ void AudioEngine::drainQueue()
         }
         applied_.push(group); // never full: at most queueCapacity groups are outstanding (push)
     }
+    return groups;
 }
 
 std::string AudioEngine::push(std::unique_ptr<WireOps> ops)

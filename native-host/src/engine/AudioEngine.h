@@ -78,6 +78,9 @@ public:
     // The model build step the latest block ran (BUILD_STEPS in native-rig-audio.ts, index + 1; 0: none).
     // Audio thread, after process (diagnostics).
     int lastBuildStep() const noexcept { return buildState_[1]; }
+    // Op groups the latest block applied before its audio, and engine answers it queued (diagnostics).
+    int lastBlockGroups() const noexcept { return lastBlockGroups_; }
+    int lastBlockEvents() const noexcept { return lastBlockEvents_; }
 
     // The audio isolate's garbage collections so far (any thread; for diagnostics and the engine test).
     struct GcCounts {
@@ -89,7 +92,7 @@ public:
 private:
     struct Exclusive;
     void applyGroup(WireOps& ops); // inside a JsIsolate::Scope; throws std::runtime_error
-    void drainQueue(); // by the consumer of toAudio_ of the moment (audio thread, or exclusive holder)
+    int drainQueue(); // by the consumer of toAudio_ of the moment (audio thread, or exclusive holder); groups applied
     void reportAudioError(const char* text) noexcept;
     void takeEventsIntoSlots(int waiting) noexcept; // audio thread, inside a scope
     void readMeters() noexcept; // audio thread
@@ -118,6 +121,7 @@ private:
     static constexpr size_t buildStepReserve = 1024 * 1024;
     static JsIsolate::HeapSizes audioHeap();
     bool scavengedLastBlock_ = false; // audio thread
+    int lastBlockGroups_ = 0, lastBlockEvents_ = 0; // audio thread
     bool collectBeforeBuildStep() noexcept; // audio thread, inside a scope
     float meterSeq_ = 0.0f; // audio thread
     std::atomic<float> meterIn_{ 0.0f }, meterOut_{ 0.0f };
