@@ -18,6 +18,7 @@ import { decodeWav, mixToMono } from '../../src/dsp/io/wav-read.ts';
 import { resample } from '../../src/dsp/resample/index.ts';
 import { loadElementaryModule } from '../../src/dsp/engine/elementary-runtime.ts';
 import { RigController } from '../../src/dsp/engine/rig-controller.ts';
+import { RigGraphs, type RigOp } from '../../src/dsp/engine/rig-graphs.ts';
 import { MODELS_DIR, SHARED } from '../helpers/fixtures.ts';
 
 const root = resolve(__dirname, '../..');
@@ -229,6 +230,17 @@ describe('RigEngine knobs', () => {
     const measured = 20 * Math.log10(toneAmplitude(y, 150, from, from + 9600) / toneAmplitude(ref, 150, from, from + 9600));
     expect(Math.abs(measured - rbjLowShelfDb(150, 0.707, 20, 150, fs))).toBeLessThan(0.1);
     expect(() => c.setParam('tone.bsas', 1)).toThrow(/tone\.bsas/);
+  });
+
+  it('setParam to the current value emits no op (a preset restore sets every parameter)', () => {
+    const ops: RigOp[] = [];
+    const g = new RigGraphs({ sampleRate: fs, emit: (op) => void ops.push(op) });
+    ops.length = 0;
+    expect(g.setParam('tone.bass', g.params['tone.bass']!)).toBe(g.params['tone.bass']);
+    expect(g.setParam('tone.bass', 42)).toBe(10); // clamped
+    expect(ops.map((op) => op.kind)).toEqual(['batch']); // the change only
+    expect(g.setParam('tone.bass', 11)).toBe(10); // clamps to the current value: nothing
+    expect(ops).toHaveLength(1);
   });
 });
 

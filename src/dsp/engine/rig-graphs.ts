@@ -148,10 +148,14 @@ export class RigGraphs {
     return this.levelsValue;
   }
 
-  /** Sets a parameter (clamped through the registry); returns the value applied. No re-render. */
+  /**
+   * Sets a parameter (clamped through the registry); returns the value applied. No re-render, and no
+   * op when the value is the current one (a preset restore sets every parameter).
+   */
   setParam(id: string, value: number): number {
     const p = this.registry.lookup(id);
     const v = this.registry.clampParam(p.id, value);
+    if (this.values[p.id] === v) return v;
     this.values[p.id] = v;
     for (const target of ['pre', 'post'] as const) {
       const ref = this.refs[target].get(p.id);

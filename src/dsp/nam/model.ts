@@ -210,8 +210,15 @@ export function createNamModel(fileOrText: NamFile | string, options: NamModelOp
   return new MonoModel(dsp, file, maxBlockSize, o.prewarm, kernels);
 }
 
+/**
+ * Features seen supported, so a model load (on a real-time thread, between blocks) does not validate
+ * a probe module each time: a feature does not go away; one not seen yet is checked again (a V8 flag
+ * may turn it on at run time).
+ */
+const seen = { simd: false, relaxed: false };
+
 function resolveKernels(wanted: 'auto' | KernelChoice): KernelChoice {
   if (wanted === 'js') return 'js';
-  if (wanted !== 'simd' && relaxedSimdSupported()) return 'relaxed-simd';
-  return simdSupported() ? 'simd' : 'js';
+  if (wanted !== 'simd' && (seen.relaxed ||= relaxedSimdSupported())) return 'relaxed-simd';
+  return (seen.simd ||= simdSupported()) ? 'simd' : 'js';
 }
