@@ -7,7 +7,8 @@
  *   counts, accumulating or not, baseline and relaxed builds;
  * - the path really runs (outputs differ from the direct kernel's bits once pairs can form,
  *   including d ≥ n at a steady block size) and a reset restarts it cleanly;
- * - which shapes get a phase state, and that the sizing pass counts it.
+ * - which shapes get a phase state, and that the sizing pass counts it;
+ * - d = 1, 2 (block-local pairs de-interleaved by shuffles) over the same random block sequences.
  */
 import { describe, expect, it } from 'vitest';
 import { VARIANTS, rng } from '../simd/harness.ts';
@@ -37,6 +38,9 @@ const CASES: Case[] = [
   { inCh: 13, outCh: 17, d: 64, maxBlock: 96, accumulate: false, bias: true }, // ragged tiles
   { inCh: 12, outCh: 12, d: 24, maxBlock: 200, accumulate: false, bias: true }, // d % 16 ≠ 0
   { inCh: 20, outCh: 12, d: 16, maxBlock: 512, accumulate: true, bias: true },
+  // d = 1, 2: no phase state; pairs de-interleaved by shuffles in blocks of a multiple of 16.
+  { inCh: 16, outCh: 16, d: 1, maxBlock: 128, accumulate: false, bias: true },
+  { inCh: 16, outCh: 16, d: 2, maxBlock: 64, accumulate: true, bias: true },
 ];
 
 /** Float64 direct conv over a stream with zeros before sample 0: y[o][t] = b[o] + Σ W[o][i][k]·x[i][t − d·(2−k)]. */

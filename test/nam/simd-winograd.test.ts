@@ -112,9 +112,11 @@ describe('Winograd F(2,3) algebra (float64, from the packed G matrices)', () => 
 
 describe('which convs take the Winograd path', () => {
   const shape = (d: number, K = 3, groups = 1): ConvShape => ({ inChannels: 16, outChannels: 16, kernelSize: K, dilation: d, groups, bias: true });
-  it('possible: K = 3, ungrouped, dilation ≥ 4 and a multiple of 4, some block of 2·lcm(d, 8) samples fits', () => {
-    for (const d of [4, 8, 16, 32, 64]) expect(winogradPossible(shape(d), 128)).toBe(true);
-    for (const d of [1, 2, 3, 6, 128, 256, 512]) expect(winogradPossible(shape(d), 128)).toBe(false);
+  it('possible: K = 3, ungrouped, dilation 1, 2, or ≥ 4 and a multiple of 4, some block of 2·lcm(d, 8) (d = 1, 2: 16) samples fits', () => {
+    for (const d of [1, 2, 4, 8, 16, 32, 64]) expect(winogradPossible(shape(d), 128)).toBe(true);
+    for (const d of [3, 6, 128, 256, 512]) expect(winogradPossible(shape(d), 128)).toBe(false);
+    expect(winogradPossible(shape(1), 16)).toBe(true);
+    expect(winogradPossible(shape(2), 15)).toBe(false);
     expect(winogradPossible(shape(512), 1024)).toBe(true);
     expect(winogradPossible(shape(12), 48)).toBe(true); // lcm(12, 8) = 24
     expect(winogradPossible(shape(12), 47)).toBe(false);
@@ -126,7 +128,8 @@ describe('which convs take the Winograd path', () => {
   it('applies: possible and at least WINOGRAD_MIN_CHANNELS in and out', () => {
     const m = WINOGRAD_MIN_CHANNELS;
     expect(winogradApplies(shape(8), 128)).toBe(true);
-    expect(winogradApplies(shape(2), 128)).toBe(false);
+    expect(winogradApplies(shape(2), 128)).toBe(true);
+    expect(winogradApplies(shape(3), 128)).toBe(false);
     expect(winogradApplies({ ...shape(8), inChannels: m - 1 }, 128)).toBe(false);
     expect(winogradApplies({ ...shape(8), outChannels: m - 1 }, 128)).toBe(false);
     expect(winogradApplies({ ...shape(8), inChannels: m, outChannels: m }, 128)).toBe(true);
@@ -143,7 +146,11 @@ describe('which convs take the Winograd path', () => {
 
   it('WinogradConv refuses a shape it cannot run, and accepts only n % 2d = 0', () => {
     const compute = countingCompute(128);
-    expect(() => new WinogradConv(shape(2), new Float32Array(16 * 16 * 3 + 16), compute, compute.simd!)).toThrow(/cannot use Winograd/);
+    expect(() => new WinogradConv(shape(3), new Float32Array(16 * 16 * 3 + 16), compute, compute.simd!)).toThrow(/cannot use Winograd/);
+    const wc1 = new WinogradConv(shape(1), new Float32Array(16 * 16 * 3 + 16), compute, compute.simd!);
+    expect(wc1.accepts(16)).toBe(true);
+    expect(wc1.accepts(8)).toBe(false);
+    expect(wc1.accepts(24)).toBe(false);
     const wc = new WinogradConv(shape(16), new Float32Array(16 * 16 * 3 + 16), compute, compute.simd!);
     expect(wc.accepts(32)).toBe(true);
     expect(wc.accepts(96)).toBe(true);
@@ -181,6 +188,13 @@ const CASES: Case[] = [
   { inCh: 6, outCh: 9, d: 20, n: 160, maxBlock: 160, accumulate: true, bias: true, extra: 2 }, // 2 segments of 40 pairs
   { inCh: 16, outCh: 16, d: 4, n: 1024, maxBlock: 4096, accumulate: true, bias: true, extra: 0 }, // 4 segments
   { inCh: 16, outCh: 16, d: 4, n: 16, maxBlock: 4096, accumulate: false, bias: true, extra: 0 }, // one short segment
+  // d = 1, 2: pairs de-interleaved by shuffles, n a multiple of 16.
+  { inCh: 16, outCh: 16, d: 1, n: 128, maxBlock: 128, accumulate: false, bias: true, extra: 0 },
+  { inCh: 16, outCh: 16, d: 2, n: 128, maxBlock: 128, accumulate: true, bias: true, extra: 1 },
+  { inCh: 16, outCh: 16, d: 1, n: 16, maxBlock: 32, accumulate: true, bias: false, extra: 3 },
+  { inCh: 5, outCh: 7, d: 2, n: 48, maxBlock: 64, accumulate: false, bias: true, extra: 2 },
+  { inCh: 16, outCh: 12, d: 2, n: 512, maxBlock: 512, accumulate: false, bias: true, extra: 0 }, // 2 segments
+  { inCh: 16, outCh: 16, d: 1, n: 40, maxBlock: 128, accumulate: false, bias: true, extra: 0 }, // refused: 40 % 16 ≠ 0
   // Block sizes the Winograd path refuses: the direct kernel runs.
   { inCh: 16, outCh: 16, d: 8, n: 24, maxBlock: 128, accumulate: false, bias: true, extra: 0 },
   { inCh: 16, outCh: 16, d: 4, n: 127, maxBlock: 128, accumulate: true, bias: true, extra: 1 },
@@ -237,7 +251,7 @@ function countWino(k: SimdKernels, count: () => void): SimdKernels {
 
 describe.each(VARIANTS)('SIMD conv with and without Winograd vs a float64 oracle ($name)', ({ relaxed }) => {
   for (const c of CASES) {
-    const lcm8 = c.d % 8 === 0 ? c.d : 2 * c.d;
+    const lcm8 = c.d < 4 ? 8 : c.d % 8 === 0 ? c.d : 2 * c.d;
     const shape: ConvShape = { inChannels: c.inCh, outChannels: c.outCh, kernelSize: 3, dilation: c.d, groups: 1, bias: c.bias };
     const possible = winogradPossible(shape, c.maxBlock) && c.n % (2 * lcm8) === 0;
     const taken = possible && winogradApplies(shape, c.maxBlock);

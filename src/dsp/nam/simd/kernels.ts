@@ -30,7 +30,8 @@ export interface SimdKernels {
   ): void;
   /**
    * The K = 3 conv by Winograd F(2,3) over `packWinogradWeights`; needs dilation ≥ 4, dilation % 4 = 0,
-   * n a multiple of 2·lcm(dilation, 8), segPairs a multiple of lcm(dilation, 8), inCh·(4·segPairs + 16) + 32 floats of scratch.
+   * n a multiple of 2·lcm(dilation, 8), segPairs a multiple of lcm(dilation, 8), inCh·(4·segPairs + 16) + 32 floats of scratch;
+   * or dilation 1 or 2, n a multiple of 16, segPairs of 8, inCh·(4·segPairs + 16) + 96 floats.
    */
   conv_wino(
     src: number,

@@ -5,7 +5,8 @@
  * A conv of K = 3 with dilation d computes each output pair (y[t], y[t+d]) with 4 matrix products
  * instead of 6. Both samples of a pair must be in the block, and the kernel runs 8 pairs per step
  * (two vectors of 4), so a block qualifies when d ≥ 4, d % 4 = 0 and n is a multiple of
- * 2·lcm(d, 8); other blocks use the direct kernel. Grouped convs stay on the direct kernel, and so
+ * 2·lcm(d, 8), or d = 1, 2 (pairs de-interleaved by shuffles) and n is a multiple of 16; other
+ * blocks use the direct kernel. Grouped convs stay on the direct kernel, and so
  * do narrow ones: the transforms cost per input channel and per output row, the saving per product,
  * so below WINOGRAD_MIN_CHANNELS in or out the direct kernel was as fast or faster (measured in the
  * standard WaveNet at block 128: 16→16 layers ~1.15× faster, 8→8 layers ~5% slower;
@@ -28,15 +29,20 @@ export const WINOGRAD_SEGMENT_PAIRS = 128;
 /** Fewest input and output channels for which the Winograd path is used. */
 export const WINOGRAD_MIN_CHANNELS = 12;
 
-/** lcm(d, 8) for a dilation that is a multiple of 4: a segment's pair count is a multiple of it. */
+/**
+ * Pairs per unit of a segment: lcm(d, 8) for a dilation that is a multiple of 4; 8 (one kernel step)
+ * for d = 1, 2, whose pairs the kernel de-interleaves with shuffles.
+ */
 function pairUnit(dilation: number): number {
+  if (dilation < 4) return 8;
   return dilation % 8 === 0 ? dilation : 2 * dilation;
 }
 
 /** True when `conv_wino` can run `shape` for some block size up to maxBlock. */
 export function winogradPossible(shape: ConvShape, maxBlock: number): boolean {
   const d = shape.dilation;
-  return shape.kernelSize === 3 && shape.groups === 1 && d >= 4 && d % 4 === 0 && 2 * pairUnit(d) <= maxBlock;
+  const dilationOk = d === 1 || d === 2 || (d >= 4 && d % 4 === 0);
+  return shape.kernelSize === 3 && shape.groups === 1 && dilationOk && 2 * pairUnit(d) <= maxBlock;
 }
 
 /** True when `conv_wino_phase` can run `shape`: K = 3, ungrouped, d ≥ 8 and d % 8 = 0 (any block of ≥ 8 samples gains). */
@@ -108,7 +114,7 @@ export class WinogradConv {
       run: (from, to) => packWinogradTilesInto(packed, weights, 0, biasOffset, outCh, inCh, from, to),
     });
     this.weightsAt = packed.byteOffset;
-    this.scratchAt = compute.floats(inCh * (4 * Math.max(this.segPairs, this.chunk) + 16) + 32).byteOffset;
+    this.scratchAt = compute.floats(inCh * (4 * Math.max(this.segPairs, this.chunk) + 16) + 96).byteOffset;
     if (phase) {
       const state = compute.floats(winogradPhaseStateFloats(d, this.tiles));
       this.stateAt = state.byteOffset;

@@ -33,7 +33,8 @@
  *   tile·4 … tile·4+3 for every tile, samples [0, n rounded up to 8).
  * conv_wino(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segPairs)
  *   The K = 3 conv by Winograd F(2,3) (4 products per output pair instead of 6) for dilations
- *   d ≥ 4 with d % 4 = 0 and n a multiple of 2·lcm(d, 8); weights from `packWinogradWeights`,
+ *   d ≥ 4 with d % 4 = 0 and n a multiple of 2·lcm(d, 8), or d = 1, 2 and n a multiple of 16
+ *   (pairs de-interleaved by shuffles); weights from `packWinogradWeights`,
  *   scratch as documented at the function. Writes (or adds into) dst rows of every tile, samples [0, n).
  *
  * conv_wino_phase(src, srcStride, dst, dstStride, w, wDirect, tiles, inCh, dilation, n, accumulate, scratch, state)
@@ -360,7 +361,8 @@ function convCore(
  *
  * w: per tile, the sets G1, G2, G0, G3 in that order, each for each input channel 16 floats
  *    (4 outputs × 4 lanes, as `conv` with K = 1), then G1's bias (16 floats): `packWinogradWeights`.
- * scratch: inCh·(4·segPairs + 16) + 32 floats, 16-byte aligned.
+ * scratch: inCh·(4·segPairs + 16) + 32 floats (d = 1, 2: + 96 instead of + 32), 16-byte aligned. d = 1, 2:
+ * `winoSmallCore` (n a multiple of 16, segPairs of 8).
  */
 export function conv_wino(
   src: usize,
@@ -376,7 +378,11 @@ export function conv_wino(
   scratch: usize,
   segPairs: i32,
 ): void {
-  winoCore(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segPairs, false, 0, 0, 0, 0, 0);
+  if (dilation < 4) {
+    winoSmallCore(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segPairs, false, 0, 0, 0, 0, 0);
+  } else {
+    winoCore(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segPairs, false, 0, 0, 0, 0, 0);
+  }
 }
 
 /** `conv_wino` (accumulate = 0) with the layer epilogue of `conv_layer_fused` (`layerOut`). */
@@ -398,7 +404,11 @@ function conv_wino_layer_fused(
   acc: usize,
   fast: i32,
 ): void {
-  winoCore(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segPairs, true, mw, mIn, cond, acc, fast);
+  if (dilation < 4) {
+    winoSmallCore(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segPairs, true, mw, mIn, cond, acc, fast);
+  } else {
+    winoCore(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segPairs, true, mw, mIn, cond, acc, fast);
+  }
 }
 
 /** The Winograd conv; with `fused` (a constant) the layer epilogue at each final output. */
@@ -647,6 +657,313 @@ function winoCore(
         }
       }
     }
+  }
+}
+
+/**
+ * `conv_wino` for d = 1 or 2 (n a multiple of 16, segPairs a multiple of 8): the pairs (t, t+d)
+ * interleave within groups of 2d samples, so the input transform de-interleaves each 8 samples
+ * into the firsts and seconds of 4 pairs with shuffles (d = 1: even/odd samples, d = 2: pairs of
+ * samples) and the output transform re-interleaves them; the products are `winoCore`'s. Outputs
+ * of a step wait in 256 bytes of scratch after `keep` (scratch: inCh·(4·segPairs + 16) + 96 floats).
+ */
+@inline
+function winoSmallCore(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  segPairs: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  const mTileBytes = (<usize>mIn << 6) + 64;
+  const two = dilation == 2;
+  // x[t − 2d] of the group's first sample, in bytes.
+  const backB = <usize>dilation << 3;
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  const chStep = (<usize>segPairs << 4) + 64;
+  const chanEnd = <usize>inCh * chStep;
+  const keep = scratch + chanEnd;
+  const secs = keep + 128;
+  const firsts = keep + 256;
+  const setBytes = <usize>inCh << 6;
+  const tileBytes = (setBytes << 2) + 64;
+  const seg = segPairs << 1;
+  for (let s0 = 0; s0 < n; s0 += seg) {
+    const vectors = (min(s0 + seg, n) - s0) >> 3;
+    // 1. Input transform, 8 samples (4 pairs) per vector of u.
+    for (let c = 0; c < inCh; c++) {
+      let p = src + <usize>c * srcStep + (<usize>s0 << 2);
+      let u = scratch + <usize>c * chStep;
+      for (let k = 0; k < vectors; k++) {
+        const A = v128.load(p, 0);
+        const B = v128.load(p, 16);
+        const C = v128.load(p - backB, 0);
+        const D = v128.load(p - backB, 16);
+        let x0: v128;
+        let x1: v128;
+        let x2: v128;
+        let x3: v128;
+        if (two) {
+          x2 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
+          x3 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
+          x0 = v128.shuffle<f32>(C, D, 0, 1, 4, 5);
+          x1 = v128.shuffle<f32>(C, D, 2, 3, 6, 7);
+        } else {
+          x2 = v128.shuffle<f32>(A, B, 0, 2, 4, 6);
+          x3 = v128.shuffle<f32>(A, B, 1, 3, 5, 7);
+          x0 = v128.shuffle<f32>(C, D, 0, 2, 4, 6);
+          x1 = v128.shuffle<f32>(C, D, 1, 3, 5, 7);
+        }
+        v128.store(u, f32x4.sub(x0, x2), 0);
+        v128.store(u, f32x4.add(x1, x2), 16);
+        v128.store(u, f32x4.sub(x2, x1), 32);
+        v128.store(u, f32x4.sub(x3, x1), 48);
+        u += 64;
+        p += 32;
+      }
+    }
+    // 2. Products per tile and 8 pairs (16 samples); output transform re-interleaves.
+    for (let tile = 0; tile < tiles; tile++) {
+      const w1 = w + <usize>tile * tileBytes;
+      const w2 = w1 + setBytes;
+      const w0 = w2 + setBytes;
+      const w3 = w0 + setBytes;
+      const y0 = dst + <usize>(tile << 2) * dstStep;
+      const accRows = acc + <usize>(tile << 2) * dstStep;
+      const mt = mw + <usize>tile * mTileBytes;
+      for (let v = 0; v < vectors; v += 2) {
+        const u0 = scratch + (<usize>v << 6);
+        const uEnd = u0 + chanEnd;
+        // m1 = G1·u1 + bias
+        let a0 = v128.load(w3 + setBytes, 0);
+        let a1 = v128.load(w3 + setBytes, 16);
+        let a2 = v128.load(w3 + setBytes, 32);
+        let a3 = v128.load(w3 + setBytes, 48);
+        let b0 = a0;
+        let b1 = a1;
+        let b2 = a2;
+        let b3 = a3;
+        let p = u0 + 16;
+        let wp = w1;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd + 16);
+        v128.store(keep, a0, 0);
+        v128.store(keep, a1, 16);
+        v128.store(keep, a2, 32);
+        v128.store(keep, a3, 48);
+        v128.store(keep, b0, 64);
+        v128.store(keep, b1, 80);
+        v128.store(keep, b2, 96);
+        v128.store(keep, b3, 112);
+        // m2 = G2·u2
+        a0 = f32x4.splat(0);
+        a1 = a0;
+        a2 = a0;
+        a3 = a0;
+        b0 = a0;
+        b1 = a0;
+        b2 = a0;
+        b3 = a0;
+        p = u0 + 32;
+        wp = w2;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd + 32);
+        // Seconds so far m1 − m2 (kept), firsts m1 + m2 carried on.
+        let m1 = v128.load(keep, 0);
+        v128.store(secs, f32x4.sub(m1, a0), 0);
+        a0 = f32x4.add(m1, a0);
+        m1 = v128.load(keep, 16);
+        v128.store(secs, f32x4.sub(m1, a1), 16);
+        a1 = f32x4.add(m1, a1);
+        m1 = v128.load(keep, 32);
+        v128.store(secs, f32x4.sub(m1, a2), 32);
+        a2 = f32x4.add(m1, a2);
+        m1 = v128.load(keep, 48);
+        v128.store(secs, f32x4.sub(m1, a3), 48);
+        a3 = f32x4.add(m1, a3);
+        m1 = v128.load(keep, 64);
+        v128.store(secs, f32x4.sub(m1, b0), 64);
+        b0 = f32x4.add(m1, b0);
+        m1 = v128.load(keep, 80);
+        v128.store(secs, f32x4.sub(m1, b1), 80);
+        b1 = f32x4.add(m1, b1);
+        m1 = v128.load(keep, 96);
+        v128.store(secs, f32x4.sub(m1, b2), 96);
+        b2 = f32x4.add(m1, b2);
+        m1 = v128.load(keep, 112);
+        v128.store(secs, f32x4.sub(m1, b3), 112);
+        b3 = f32x4.add(m1, b3);
+        // Firsts = m1 + m2 + G0·u0, kept.
+        p = u0;
+        wp = w0;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd);
+        v128.store(firsts, a0, 0);
+        v128.store(firsts, a1, 16);
+        v128.store(firsts, a2, 32);
+        v128.store(firsts, a3, 48);
+        v128.store(firsts, b0, 64);
+        v128.store(firsts, b1, 80);
+        v128.store(firsts, b2, 96);
+        v128.store(firsts, b3, 112);
+        // Seconds += G3·u3'
+        a0 = v128.load(secs, 0);
+        a1 = v128.load(secs, 16);
+        a2 = v128.load(secs, 32);
+        a3 = v128.load(secs, 48);
+        b0 = v128.load(secs, 64);
+        b1 = v128.load(secs, 80);
+        b2 = v128.load(secs, 96);
+        b3 = v128.load(secs, 112);
+        p = u0 + 48;
+        wp = w3;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 64);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != uEnd + 48);
+        // Re-interleave: vector v's pairs cover samples [8v, 8v + 8) of the segment, v + 1's the next 8.
+        const q = y0 + (<usize>(s0 + (v << 3)) << 2);
+        smallOut(q, accRows + (q - y0), cond + (q - y0), dstStep, accumulate, fused, mt, mIn, fast, two, firsts, a0, a1, a2, a3);
+        smallOut(q + 32, accRows + (q - y0) + 32, cond + (q - y0) + 32, dstStep, accumulate, fused, mt, mIn, fast, two, firsts + 64, b0, b1, b2, b3);
+      }
+    }
+  }
+}
+
+/**
+ * 8 samples × 4 rows of `winoSmallCore`'s output at q: firsts (4 rows at f, 16 bytes apart) and
+ * seconds s0…s3 re-interleaved into sample order, then stored (added) or through `layerOut`.
+ */
+@inline
+function smallOut(
+  q: usize,
+  r: usize,
+  c: usize,
+  dstStep: usize,
+  accumulate: i32,
+  fused: bool,
+  mt: usize,
+  mIn: i32,
+  fast: i32,
+  two: bool,
+  f: usize,
+  s0: v128,
+  s1: v128,
+  s2: v128,
+  s3: v128,
+): void {
+  const f0 = v128.load(f, 0);
+  const f1 = v128.load(f, 16);
+  const f2 = v128.load(f, 32);
+  const f3 = v128.load(f, 48);
+  let lo0: v128, lo1: v128, lo2: v128, lo3: v128, hi0: v128, hi1: v128, hi2: v128, hi3: v128;
+  if (two) {
+    lo0 = v128.shuffle<f32>(f0, s0, 0, 1, 4, 5);
+    lo1 = v128.shuffle<f32>(f1, s1, 0, 1, 4, 5);
+    lo2 = v128.shuffle<f32>(f2, s2, 0, 1, 4, 5);
+    lo3 = v128.shuffle<f32>(f3, s3, 0, 1, 4, 5);
+    hi0 = v128.shuffle<f32>(f0, s0, 2, 3, 6, 7);
+    hi1 = v128.shuffle<f32>(f1, s1, 2, 3, 6, 7);
+    hi2 = v128.shuffle<f32>(f2, s2, 2, 3, 6, 7);
+    hi3 = v128.shuffle<f32>(f3, s3, 2, 3, 6, 7);
+  } else {
+    lo0 = v128.shuffle<f32>(f0, s0, 0, 4, 1, 5);
+    lo1 = v128.shuffle<f32>(f1, s1, 0, 4, 1, 5);
+    lo2 = v128.shuffle<f32>(f2, s2, 0, 4, 1, 5);
+    lo3 = v128.shuffle<f32>(f3, s3, 0, 4, 1, 5);
+    hi0 = v128.shuffle<f32>(f0, s0, 2, 6, 3, 7);
+    hi1 = v128.shuffle<f32>(f1, s1, 2, 6, 3, 7);
+    hi2 = v128.shuffle<f32>(f2, s2, 2, 6, 3, 7);
+    hi3 = v128.shuffle<f32>(f3, s3, 2, 6, 3, 7);
+  }
+  if (fused) {
+    layerOut(q, r, c, dstStep, dstStep, mt, mIn, fast, lo0, lo1, lo2, lo3);
+    layerOut(q + 16, r + 16, c + 16, dstStep, dstStep, mt, mIn, fast, hi0, hi1, hi2, hi3);
+  } else {
+    wino_put(q, lo0, accumulate);
+    wino_put(q + dstStep, lo1, accumulate);
+    wino_put(q + 2 * dstStep, lo2, accumulate);
+    wino_put(q + 3 * dstStep, lo3, accumulate);
+    wino_put(q + 16, hi0, accumulate);
+    wino_put(q + 16 + dstStep, hi1, accumulate);
+    wino_put(q + 16 + 2 * dstStep, hi2, accumulate);
+    wino_put(q + 16 + 3 * dstStep, hi3, accumulate);
   }
 }
 
