@@ -98,6 +98,8 @@ export class Conv1d {
     if (this.steady) {
       const sd = src.data;
       for (let c = 0; c < channels; c++) h.fill(sd[src.offset + c * src.stride]!, c * cap, c * cap + pos);
+      // A new past: Winograd carries from the old one no longer apply.
+      if (this.kernel instanceof SimdConvKernel) this.kernel.reset();
     }
     this.writePos = pos + n;
     return pos;
