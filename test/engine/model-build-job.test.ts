@@ -104,10 +104,10 @@ describe('ModelBuildJob', () => {
     const packs = reports.filter((r) => r.phase === 'pack');
     // Independent count of the packed floats: the standard WaveNet's convs (tiles of 4 output channels).
     const conv = (inCh: number, outCh: number, K: number) => convTiles(outCh) * convTileFloats(inCh, K);
-    // The 16-channel array's d = 4…512 convs (8) also pack Winograd F(2,3) weights (simd-winograd.ts:
-    // d = 4…64 pair within a block of 128, d = 128…512 by absolute time); the 8-channel array is below
-    // WINOGRAD_MIN_CHANNELS.
-    const winograd = (ch: number) => (ch === 16 ? 8 * convTiles(ch) * winogradTileFloats(ch) : 0);
+    // All 10 convs of the 16-channel array (d = 1…512) also pack Winograd F(2,3) weights (simd-winograd.ts:
+    // d = 1, 2 de-interleaved and d = 4…64 paired within a block of 128, d = 128…512 by absolute time);
+    // the 8-channel array is below WINOGRAD_MIN_CHANNELS.
+    const winograd = (ch: number) => (ch === 16 ? 10 * convTiles(ch) * winogradTileFloats(ch) : 0);
     const array = (inSize: number, ch: number, cond: number, head: number) =>
       conv(inSize, ch, 1) + 10 * (conv(ch, ch, 3) + conv(cond, ch, 1) + conv(ch, ch, 1)) + winograd(ch) + conv(ch, head, 1);
     const total = array(1, 16, 1, 8) + array(16, 8, 1, 1);
