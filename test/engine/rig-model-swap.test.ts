@@ -65,8 +65,10 @@ describe('stepped model swap', () => {
     expect(outcome).toMatchObject({ ok: true, file: jc });
     expect(stepped.model?.metadata).toBe(jc.metadata);
     // A bounded number of blocks: size, memory, construct, a few pack slices, reset, prewarm, stage.
+    // (Measured 19 since the 16-channel d = 4…32 convs also pack Winograd F(4,3) weights, i.e. more
+    // pack slices; the bound was 16 before.)
     expect(done - START).toBeGreaterThan(3);
-    expect(done - START).toBeLessThanOrEqual(16);
+    expect(done - START).toBeLessThanOrEqual(20);
 
     const none = play(controller(), x, () => undefined);
     const oneShot = controller();
