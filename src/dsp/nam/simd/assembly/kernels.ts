@@ -921,8 +921,9 @@ function wino4Core(
   const tileBytes = setBytes * 6 + 64;
   const seg = segQuads << 2;
   const four = f32x4.splat(4);
-  const five = f32x4.splat(5);
+  const mfour = f32x4.splat(-4);
   const two = f32x4.splat(2);
+  const mtwo = f32x4.splat(-2);
   for (let s0 = 0; s0 < n; s0 += seg) {
     const vectors = (min(s0 + seg, n) - s0) >> 4;
     // 1. Input transform.
@@ -935,18 +936,18 @@ function wino4Core(
         const x2 = v128.load(p);
         const x3 = v128.load(p + dB);
         const x4 = v128.load(p + (dB << 1));
-        // u0 = 4(x0 − x2) + (x4 − x2)
-        const x42 = f32x4.sub(x4, x2);
-        v128.store(u, madd(four, f32x4.sub(v128.load(p - (dB << 1)), x2), x42), 0);
-        // u1 = (x3 + x4) − 4(x1 + x2),  u2 = (x4 − x3) + 4(x1 − x2)
-        v128.store(u, f32x4.sub(f32x4.add(x3, x4), f32x4.mul(four, f32x4.add(x1, x2))), 16);
-        v128.store(u, madd(four, f32x4.sub(x1, x2), f32x4.sub(x4, x3)), 32);
-        // u3 = (x4 − x2) + 2(x3 − x1),  u4 = (x4 − x2) − 2(x3 − x1)
-        const t31 = f32x4.mul(two, f32x4.sub(x3, x1));
-        v128.store(u, f32x4.add(x42, t31), 48);
-        v128.store(u, f32x4.sub(x42, t31), 64);
-        // u5 = (x5 − x3) + 4(x1 − x3)
-        v128.store(u, madd(four, f32x4.sub(x1, x3), f32x4.sub(v128.load(p + dB * 3), x3)), 80);
+        // With r = x4 − x2, e = x3 − x1, P = x4 − 4x2, Q = x3 − 4x1:
+        // u0 = 4(x0 − x2) + r, u1 = P + Q, u2 = P − Q, u3 = r + 2e, u4 = r − 2e, u5 = (x5 − x3) − 4e.
+        const r = f32x4.sub(x4, x2);
+        const e = f32x4.sub(x3, x1);
+        const P = madd(mfour, x2, x4);
+        const Q = madd(mfour, x1, x3);
+        v128.store(u, madd(four, f32x4.sub(v128.load(p - (dB << 1)), x2), r), 0);
+        v128.store(u, f32x4.add(P, Q), 16);
+        v128.store(u, f32x4.sub(P, Q), 32);
+        v128.store(u, madd(two, e, r), 48);
+        v128.store(u, madd(mtwo, e, r), 64);
+        v128.store(u, madd(mfour, e, f32x4.sub(v128.load(p + dB * 3), x3)), 80);
         u += 96;
         p += 16;
         left -= 16;
@@ -982,19 +983,73 @@ function wino4Core(
         wino4Pass(u0 + 64, uEnd + 64, chStep, w4, 0, 0, k4);
         wino4Middle(k1, k2, k3, k4, ta, dB, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast);
         wino4Middle(k1 + 64, k2 + 64, k3 + 64, k4 + 64, tb, dB, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast);
-        // y[t] = (s + S) + m0
-        wino4Pass(u0, uEnd, chStep, w0, k1, 64, k3);
-        wino4Emit(ta, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast,
-          v128.load(k3, 0), v128.load(k3, 16), v128.load(k3, 32), v128.load(k3, 48));
-        wino4Emit(tb, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast,
-          v128.load(k3, 64), v128.load(k3, 80), v128.load(k3, 96), v128.load(k3, 112));
+        // y[t] = (s + S) + m0, on registers to the output.
+        let a0 = v128.load(k1, 0);
+        let a1 = v128.load(k1, 16);
+        let a2 = v128.load(k1, 32);
+        let a3 = v128.load(k1, 48);
+        let b0 = v128.load(k1, 64);
+        let b1 = v128.load(k1, 80);
+        let b2 = v128.load(k1, 96);
+        let b3 = v128.load(k1, 112);
+        let p: usize = 0;
+        let wp: usize = 0;
+        let pEnd = uEnd;
+        p = u0;
+        wp = w0;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 96);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != pEnd);
+        wino4Emit(ta, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, a0, a1, a2, a3);
+        wino4Emit(tb, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, b0, b1, b2, b3);
         // y[t+3d] = (e + 8E) + m5
-        wino4Pass(u0 + 80, uEnd + 80, chStep, w5, k2, 64, k4);
+        a0 = v128.load(k2, 0);
+        a1 = v128.load(k2, 16);
+        a2 = v128.load(k2, 32);
+        a3 = v128.load(k2, 48);
+        b0 = v128.load(k2, 64);
+        b1 = v128.load(k2, 80);
+        b2 = v128.load(k2, 96);
+        b3 = v128.load(k2, 112);
+        pEnd = uEnd + 80;
+        p = u0 + 80;
+        wp = w5;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 96);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != pEnd);
         const q3 = dB * 3;
-        wino4Emit(ta + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast,
-          v128.load(k4, 0), v128.load(k4, 16), v128.load(k4, 32), v128.load(k4, 48));
-        wino4Emit(tb + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast,
-          v128.load(k4, 64), v128.load(k4, 80), v128.load(k4, 96), v128.load(k4, 112));
+        wino4Emit(ta + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, a0, a1, a2, a3);
+        wino4Emit(tb + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, b0, b1, b2, b3);
       }
     }
   }
