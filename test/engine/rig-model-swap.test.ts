@@ -65,7 +65,8 @@ describe('stepped model swap', () => {
     expect(outcome).toMatchObject({ ok: true, file: jc });
     expect(stepped.model?.metadata).toBe(jc.metadata);
     // A bounded number of blocks: size, memory, construct (4 layers a step at block 128: 6 steps for 2 × 10
-    // layers), a few pack slices, reset, prewarm, stage.
+    // layers), pack slices (the 16-channel convs also pack Winograd F(2,3) and F(4,3) weights), reset,
+    // prewarm, stage.
     expect(done - START).toBeGreaterThan(8);
     expect(done - START).toBeLessThanOrEqual(20);
 

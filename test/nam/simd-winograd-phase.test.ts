@@ -157,8 +157,8 @@ describe('which convs get the phase path', () => {
     expect(winogradPhaseChunk(512, 100)).toBe(96);
     expect(winogradPhaseChunk(8, 4096)).toBe(8);
     expect(winogradPhaseChunk(24, 4096)).toBe(24);
-    expect(winogradPhaseStateFloats(512, 4)).toBe(8 + 64 + 16 * 512);
-    expect(winogradPhaseStateFloats(8, 1)).toBe(8 + 4 + 4 * 8);
+    expect(winogradPhaseStateFloats(512, 4)).toBe(16 + 64 + 16 * 512);
+    expect(winogradPhaseStateFloats(8, 1)).toBe(16 + 4 + 4 * 8);
   });
 
   it('a WaveNet-sized d = 512 conv at block 128 has a phase state and no block-local path; the sizing pass counts it', () => {

@@ -234,7 +234,7 @@ function runSimd(c: Case, relaxed: boolean, mode: 'wino' | 'direct' | 'auto', w:
   return { rows: Array.from({ length: c.outCh }, (_, o) => out.slice(o * stride, o * stride + c.n)), winoCalls };
 }
 
-/** The kernels with conv_wino and conv_wino_phase (which may run conv_wino's path inside) counting their calls. */
+/** The kernels with conv_wino, conv_wino4 and conv_wino_phase (which may run conv_wino's or conv_wino4's path inside) counting their calls. */
 function countWino(k: SimdKernels, count: () => void): SimdKernels {
   return {
     ...k,
@@ -242,7 +242,11 @@ function countWino(k: SimdKernels, count: () => void): SimdKernels {
       count();
       k.conv_wino(...args);
     },
-    conv_wino_phase(...args: Parameters<SimdKernels['conv_wino_phase']>): void {
+    conv_wino4(...args: Parameters<SimdKernels['conv_wino4']>): void {
+      count();
+      k.conv_wino4(...args);
+    },
+conv_wino_phase(...args: Parameters<SimdKernels['conv_wino_phase']>): void {
       count();
       k.conv_wino_phase(...args);
     },

@@ -48,6 +48,24 @@ export interface SimdKernels {
     segPairs: number,
   ): void;
   /**
+   * The K = 3 conv by Winograd F(4,3) over `packWinograd4Weights`; needs dilation ≥ 4, dilation % 4 = 0,
+   * n a multiple of 4·lcm(dilation, 8), segQuads a multiple of lcm(dilation, 8), inCh·(6·segQuads + 16) + 128 floats of scratch.
+   */
+  conv_wino4(
+    src: number,
+    srcStride: number,
+    dst: number,
+    dstStride: number,
+    w: number,
+    tiles: number,
+    inCh: number,
+    dilation: number,
+    n: number,
+    accumulate: number,
+    scratch: number,
+    segQuads: number,
+  ): void;
+  /**
    * The K = 3 conv for any block size with Winograd pairs taken by absolute time (d ≥ 8, d % 8 = 0):
    * per-conv clock, flags and carry at `state` (header written by `WinogradConv`); `wDirect` the
    * `conv` weights for the samples it cannot pair; weights and scratch as `conv_wino`.
@@ -101,6 +119,7 @@ export interface SimdKernels {
 export const SIMD_KERNEL_NAMES = [
   'conv',
   'conv_wino',
+  'conv_wino4',
   'conv_wino_phase',
   'tanh_exact',
   'tanh_fast',

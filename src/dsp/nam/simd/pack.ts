@@ -198,3 +198,52 @@ export function packWinogradWeights(weights: Float32Array, outCh: number, inCh: 
   packWinogradTilesInto(out, weights, 0, bias ? outCh * inCh * 3 : -1, outCh, inCh, 0, convTiles(outCh));
   return out;
 }
+
+/** Floats in one tile of `packWinograd4Weights`: (6·inCh + 1)·16. */
+export function winograd4TileFloats(inCh: number): number {
+  return (6 * inCh + 1) * 16;
+}
+
+/**
+ * Packs one group's K = 3 Conv1d weights (as `packWinogradTilesInto`) for `conv_wino4`, the
+ * Winograd F(4,3) path, tiles [tileFrom, tileTo) of `convTiles(outCh) · winograd4TileFloats(inCh)`
+ * floats. With W_k the out × in matrix of tap k, G = [[1/4, 0, 0], [−1/6, −1/6, −1/6],
+ * [−1/6, 1/6, −1/6], [1/24, 1/12, 1/6], [1/24, −1/12, 1/6], [0, 0, 1]] gives G_j = Σ_k G[j][k]·W_k
+ * (computed in float64, rounded once). Per tile of 4 outputs: the sets G1, G2, G3, G4, G0, G5 (the
+ * kernel's pass order), each for each input channel g(o0,i)×4 … g(o3,i)×4; then the bias ×4 per
+ * output (it goes with G1, whose product is in all four outputs of a quad with coefficient 1).
+ * Channels past outCh are zeros.
+ */
+export function packWinograd4TilesInto(out: Float32Array, weights: Float32Array, wOffset: number, biasOffset: number, outCh: number, inCh: number, tileFrom: number, tileTo: number): void {
+  const tileFloats = winograd4TileFloats(inCh);
+  out.fill(0, tileFrom * tileFloats, tileTo * tileFloats);
+  const oEnd = Math.min(outCh, tileTo * 4);
+  for (let o = tileFrom * 4; o < oEnd; o++) {
+    const base = (o >> 2) * tileFloats + (o & 3) * 4;
+    for (let i = 0; i < inCh; i++) {
+      const at = wOffset + (o * inCh + i) * 3;
+      const w0 = weights[at]!;
+      const w1 = weights[at + 1]!;
+      const w2 = weights[at + 2]!;
+      // In pass order: G1, G2, G3, G4, G0, G5.
+      const g = [-(w0 + w1 + w2) / 6, -(w0 - w1 + w2) / 6, w0 / 24 + w1 / 12 + w2 / 6, w0 / 24 - w1 / 12 + w2 / 6, w0 / 4, w2];
+      for (let set = 0; set < 6; set++) {
+        const p = base + (set * inCh + i) * 16;
+        out.fill(g[set]!, p, p + 4);
+      }
+    }
+    if (biasOffset >= 0) {
+      const p = base + 6 * inCh * 16;
+      out.fill(weights[biasOffset + o]!, p, p + 4);
+    }
+  }
+}
+
+/** `packWinograd4TilesInto` for all tiles of a whole (ungrouped) K = 3 conv; weights as `packConvWeights`. */
+export function packWinograd4Weights(weights: Float32Array, outCh: number, inCh: number, bias: boolean): Float32Array {
+  const need = outCh * inCh * 3 + (bias ? outCh : 0);
+  if (weights.length < need) throw new Error(`packWinograd4Weights: need ${need} weights, got ${weights.length}`);
+  const out = new Float32Array(convTiles(outCh) * winograd4TileFloats(inCh));
+  packWinograd4TilesInto(out, weights, 0, bias ? outCh * inCh * 3 : -1, outCh, inCh, 0, convTiles(outCh));
+  return out;
+}

@@ -17,14 +17,22 @@
  * in a carry of d floats per output row) and any block size gains, including d ≥ n. Such a conv
  * then runs every block through `conv_wino_phase`, which picks the block-local path, the phase
  * path or the direct kernel per block and per run of samples; `reset` restarts its clock.
+ *
+ * Blocks whose size is a multiple of 4·lcm(d, 8) (at block 128: d = 4, 8, 16, 32) take Winograd
+ * F(4,3) instead (`conv_wino4`: quads (t, t+d, t+2d, t+3d) inside the block, 6 products per quad,
+ * 25% fewer than F(2,3)); a phase conv picks it in `conv_wino_phase` at block starts where the
+ * block-local F(2,3) path would run, so the pairing across blocks is unchanged.
  */
 import { fillBuffer, type Compute } from '../compute.ts';
 import type { ConvShape } from '../conv-kernel.ts';
 import type { SimdKernels } from './kernels.ts';
-import { convTiles, packWinogradTilesInto, winogradTileFloats } from './pack.ts';
+import { convTiles, packWinograd4TilesInto, packWinogradTilesInto, winograd4TileFloats, winogradTileFloats } from './pack.ts';
 
 /** Pairs per kernel segment aimed at (the block is cut into segments; bounds the scratch). */
 export const WINOGRAD_SEGMENT_PAIRS = 128;
+
+/** Quads per F(4,3) kernel segment aimed at (128 samples: the u scratch of 16 channels stays ~13 KB). */
+export const WINOGRAD4_SEGMENT_QUADS = 32;
 
 /** Fewest input and output channels for which the Winograd path is used. */
 export const WINOGRAD_MIN_CHANNELS = 12;
@@ -45,6 +53,18 @@ export function winogradPossible(shape: ConvShape, maxBlock: number): boolean {
   return shape.kernelSize === 3 && shape.groups === 1 && dilationOk && 2 * pairUnit(d) <= maxBlock;
 }
 
+/** True when `conv_wino4` (F(4,3)) can run `shape` for some block size up to maxBlock: as `winogradPossible`, blocks of 4·lcm(d, 8). */
+export function winograd4Possible(shape: ConvShape, maxBlock: number): boolean {
+  const d = shape.dilation;
+  return shape.kernelSize === 3 && shape.groups === 1 && d >= 4 && d % 4 === 0 && 4 * pairUnit(d) <= maxBlock;
+}
+
+/** Quads per F(4,3) segment: the most multiples of lcm(d, 8) within min(WINOGRAD4_SEGMENT_QUADS, maxBlock/4), at least one. */
+export function winograd4SegmentQuads(dilation: number, maxBlock: number): number {
+  const unit = pairUnit(dilation);
+  return unit * Math.max(1, Math.floor(Math.min(WINOGRAD4_SEGMENT_QUADS, maxBlock / 4) / unit));
+}
+
 /** True when `conv_wino_phase` can run `shape`: K = 3, ungrouped, d ≥ 8 and d % 8 = 0 (any block of ≥ 8 samples gains). */
 export function winogradPhasePossible(shape: ConvShape, maxBlock: number): boolean {
   const d = shape.dilation;
@@ -62,9 +82,9 @@ export function winogradPhaseChunk(dilation: number, maxBlock: number): number {
   return Math.max(8, Math.min(WINOGRAD_SEGMENT_PAIRS, dilation, maxBlock) & ~7);
 }
 
-/** Floats of a phase state: 4 f64 header slots, one flag per 8 samples of d (16-byte aligned), the carry. */
+/** Floats of a phase state: 8 f64 header slots, one flag per 8 samples of d (16-byte aligned), the carry. */
 export function winogradPhaseStateFloats(dilation: number, tiles: number): number {
-  return 8 + (((dilation >> 1) + 15) & ~15) / 4 + tiles * 4 * dilation;
+  return 16 + (((dilation >> 1) + 15) & ~15) / 4 + tiles * 4 * dilation;
 }
 
 /** Pairs per segment: the most multiples of lcm(d, 8) within min(WINOGRAD_SEGMENT_PAIRS, maxBlock/2), at least one. */
@@ -80,6 +100,11 @@ export class WinogradConv {
   /** Block sizes the block-local path (`conv_wino`) takes must be multiples of this: 2·lcm(d, 8); 0 when it has none. */
   readonly step: number;
   readonly segPairs: number;
+  /** Block sizes the F(4,3) path (`conv_wino4`) takes must be multiples of this: 4·lcm(d, 8); 0 when it has none. */
+  readonly quadStep: number;
+  readonly segQuads: number;
+  /** Byte address of the packed F(4,3) matrices (0: none). */
+  readonly quadWeightsAt: number;
   /** Samples per pass of the phase path (0: none). */
   readonly chunk: number;
   /** Byte addresses of the packed G matrices, of the scratch and of the phase state (0: no phase path). */
@@ -114,13 +139,30 @@ export class WinogradConv {
       run: (from, to) => packWinogradTilesInto(packed, weights, 0, biasOffset, outCh, inCh, from, to),
     });
     this.weightsAt = packed.byteOffset;
-    this.scratchAt = compute.floats(inCh * (4 * Math.max(this.segPairs, this.chunk) + 16) + 96).byteOffset;
+    const quads = winograd4Possible(shape, compute.maxBlock);
+    this.quadStep = quads ? 4 * pairUnit(d) : 0;
+    this.segQuads = quads ? winograd4SegmentQuads(d, compute.maxBlock) : 0;
+    if (quads) {
+      const quadFloats = winograd4TileFloats(inCh);
+      const packed4 = compute.floats(this.tiles * quadFloats);
+      fillBuffer(compute, {
+        units: this.tiles,
+        floatsPerUnit: quadFloats,
+        run: (from, to) => packWinograd4TilesInto(packed4, weights, 0, biasOffset, outCh, inCh, from, to),
+      });
+      this.quadWeightsAt = packed4.byteOffset;
+    } else {
+      this.quadWeightsAt = 0;
+    }
+    const pairScratch = inCh * (4 * Math.max(this.segPairs, this.chunk) + 16) + 96;
+    const quadScratch = quads ? inCh * (6 * this.segQuads + 16) + 128 : 0;
+    this.scratchAt = compute.floats(Math.max(pairScratch, quadScratch)).byteOffset;
     if (phase) {
       const state = compute.floats(winogradPhaseStateFloats(d, this.tiles));
       this.stateAt = state.byteOffset;
-      this.stateHead = new Float64Array(state.buffer, state.byteOffset, 4);
-      this.stateHead.set([0, this.step, this.segPairs, this.chunk]);
-      this.stateFlags = state.subarray(8, 8 + d / 8);
+      this.stateHead = new Float64Array(state.buffer, state.byteOffset, 8);
+      this.stateHead.set([0, this.step, this.segPairs, this.chunk, this.quadStep, this.segQuads, this.quadWeightsAt, 0]);
+      this.stateFlags = state.subarray(16, 16 + d / 8);
     } else {
       this.stateAt = 0;
       this.stateHead = null;
@@ -128,13 +170,25 @@ export class WinogradConv {
     }
   }
 
-  /** True when a block of n samples can take the block-local path (`run`). */
+  /** True when a block of n samples can take a block-local path (`run`). */
   accepts(n: number): boolean {
     return this.step !== 0 && n % this.step === 0;
   }
 
-  /** dst (=|+=) conv(src) for n samples by the block-local path (`accepts(n)` must hold); pointers are byte addresses. */
+  /** True when a block of n samples takes the F(4,3) block-local path. */
+  acceptsQuads(n: number): boolean {
+    return this.quadStep !== 0 && n % this.quadStep === 0;
+  }
+
+  /**
+   * dst (=|+=) conv(src) for n samples by a block-local path (`accepts(n)` must hold): F(4,3) when
+   * `acceptsQuads(n)`, else F(2,3); pointers are byte addresses.
+   */
   run(src: number, srcStride: number, dst: number, dstStride: number, n: number, accumulate: number): void {
+    if (this.quadStep !== 0 && n % this.quadStep === 0) {
+      this.k.conv_wino4(src, srcStride, dst, dstStride, this.quadWeightsAt, this.tiles, this.inCh, this.dilation, n, accumulate, this.scratchAt, this.segQuads);
+      return;
+    }
     this.k.conv_wino(src, srcStride, dst, dstStride, this.weightsAt, this.tiles, this.inCh, this.dilation, n, accumulate, this.scratchAt, this.segPairs);
   }
 

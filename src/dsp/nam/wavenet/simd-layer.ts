@@ -28,7 +28,7 @@ const ACTIVATION_CODES: Readonly<Record<string, number>> = {
 };
 
 /** Descriptor slots, in the order of the kernels' L_* constants. */
-const SLOTS = 24;
+const SLOTS = 27;
 
 export interface SimdLayerParts {
   readonly conv: Conv1d;
@@ -92,6 +92,9 @@ export function simdLayerDescriptor(compute: Compute, p: SimdLayerParts): number
     l1 ? l1.tiles : 0,
     l1 ? l1.inPer : 0,
     wino ? wino.stateAt : 0,
+    wino ? wino.quadWeightsAt : 0,
+    wino ? wino.segQuads : 0,
+    wino && wino.quadStep > 0 ? wino.quadStep : 1,
   ]);
   return at.byteOffset;
 }

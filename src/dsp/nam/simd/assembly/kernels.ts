@@ -37,6 +37,10 @@
  *   (pairs de-interleaved by shuffles); weights from `packWinogradWeights`,
  *   scratch as documented at the function. Writes (or adds into) dst rows of every tile, samples [0, n).
  *
+ * conv_wino4(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads)
+ *   The K = 3 conv by Winograd F(4,3) (6 products per output quad instead of 12) for d ≥ 4, d % 4 = 0
+ *   and n a multiple of 4·lcm(d, 8); weights from `packWinograd4Weights`, scratch at the function.
+ *
  * conv_wino_phase(src, srcStride, dst, dstStride, w, wDirect, tiles, inCh, dilation, n, accumulate, scratch, state)
  *   The same conv for any block size, Winograd pairs (t, t+d) taken by absolute time through a
  *   per-conv clock and carry (d ≥ 8, d % 8 = 0): pairs may straddle blocks; documented at the function.
@@ -973,6 +977,401 @@ function wino_put(q: usize, v: v128, accumulate: i32): void {
   v128.store(q, accumulate ? f32x4.add(v, v128.load(q)) : v);
 }
 
+// ── Winograd F(4,3) convolution (K = 3, dilation d ≥ 4, d % 4 = 0) ──────────────────────────────
+
+/**
+ * conv_wino4(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads)
+ *
+ * The same result as `conv(…, K = 3, dilation, …)` with 6 matrix products per output QUAD
+ * (y[t], y[t+d], y[t+2d], y[t+3d]) instead of 12 (F(2,3): 8). For x0..x5 = x[t−2d] … x[t+3d]
+ * (per input channel), B^T·x:
+ *   u0 = 4x0 − 5x2 + x4,  u1 = −4x1 − 4x2 + x3 + x4,  u2 = 4x1 − 4x2 − x3 + x4,
+ *   u3 = −2x1 − x2 + 2x3 + x4,  u4 = 2x1 − x2 − 2x3 + x4,  u5 = 4x1 − 5x3 + x5
+ *   m_i = G_i·u_i (G = [W0/4, −(W0+W1+W2)/6 with the bias, −(W0−W1+W2)/6, W0/24 + W1/12 + W2/6,
+ *   W0/24 − W1/12 + W2/6, W2]: `packWinograd4TilesInto`), and A^T·m with s = m1 + m2, e = m1 − m2,
+ *   S = m3 + m4, E = m3 − m4:
+ *   y[t] = (s + S) + m0,  y[t+d] = e + 2E,  y[t+2d] = s + 4S,  y[t+3d] = (e + 8E) + m5
+ * The block is cut into runs of 4d samples, the first d of each run the "t" of its quads. Time runs
+ * 4 quads per vector and 2 vectors per step: n is a multiple of 4·lcm(d, 8) and `segQuads` (quads
+ * per segment) a multiple of lcm(d, 8).
+ *
+ * Per segment: (1) the input transform writes u into the scratch, per input channel c at
+ * `scratch + c·(24·segQuads + 64)` bytes, per vector of 4 quads 96 bytes: u0 … u5; then (2) per
+ * tile of 4 outputs and 8 quads, six passes over the input channels (8 accumulators each, like
+ * `conv`) in the order m1, m2, m3, m4 (kept in 4·128 bytes of scratch after the u rows; then y[t+d]
+ * and y[t+2d] are final, s + S and e + 8E kept), m0 (y[t] final), m5 (y[t+3d] final).
+ *
+ * w: per tile, the sets G1, G2, G3, G4, G0, G5 in that order, each for each input channel 16 floats
+ *    (4 outputs × 4 lanes), then G1's bias (16 floats).
+ * scratch: inCh·(6·segQuads + 16) + 128 floats, 16-byte aligned.
+ */
+export function conv_wino4(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  segQuads: i32,
+): void {
+  wino4Core(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads, false, 0, 0, 0, 0, 0);
+}
+
+/** `conv_wino4` (accumulate = 0) with the layer epilogue of `conv_layer_fused` (`layerOut`). */
+function conv_wino4_layer_fused(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  stride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  scratch: usize,
+  segQuads: i32,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  wino4Core(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segQuads, true, mw, mIn, cond, acc, fast);
+}
+
+/**
+ * One product pass of `conv_wino4`: for 8 quads (u vectors at p and p + 96, channels chStep apart,
+ * up to pEnd), out[j] = init[j] + Σ_c G(c)·u(c) for the tile's 4 rows × 2 vectors (128 bytes at
+ * `out`: rows of vector a, then of vector b); `init` 0 starts from zeros, else 128 bytes like out.
+ */
+@inline
+function wino4Pass(p: usize, pEnd: usize, chStep: usize, wp: usize, init: usize, initStep: usize, out: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = a0;
+  let a2 = a0;
+  let a3 = a0;
+  let b0 = a0;
+  let b1 = a0;
+  let b2 = a0;
+  let b3 = a0;
+  if (init != 0) {
+    a0 = v128.load(init, 0);
+    a1 = v128.load(init, 16);
+    a2 = v128.load(init, 32);
+    a3 = v128.load(init, 48);
+    b0 = v128.load(init + initStep, 0);
+    b1 = v128.load(init + initStep, 16);
+    b2 = v128.load(init + initStep, 32);
+    b3 = v128.load(init + initStep, 48);
+  }
+  do {
+    const ua = v128.load(p, 0);
+    const ub = v128.load(p, 96);
+    let wv = v128.load(wp, 0);
+    a0 = madd(wv, ua, a0);
+    b0 = madd(wv, ub, b0);
+    wv = v128.load(wp, 16);
+    a1 = madd(wv, ua, a1);
+    b1 = madd(wv, ub, b1);
+    wv = v128.load(wp, 32);
+    a2 = madd(wv, ua, a2);
+    b2 = madd(wv, ub, b2);
+    wv = v128.load(wp, 48);
+    a3 = madd(wv, ua, a3);
+    b3 = madd(wv, ub, b3);
+    p += chStep;
+    wp += 64;
+  } while (p != pEnd);
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+  v128.store(out, b0, 64);
+  v128.store(out, b1, 80);
+  v128.store(out, b2, 96);
+  v128.store(out, b3, 112);
+}
+
+/** Four final output rows (v0…v3) at q: stored/added, or through the layer epilogue when `fused`. */
+@inline
+function wino4Emit(
+  q: usize,
+  y0: usize,
+  dstStep: usize,
+  accumulate: i32,
+  fused: bool,
+  accRows: usize,
+  cond: usize,
+  mt: usize,
+  mIn: i32,
+  fast: i32,
+  v0: v128,
+  v1: v128,
+  v2: v128,
+  v3: v128,
+): void {
+  if (fused) {
+    const o = q - y0;
+    layerOut(q, accRows + o, cond + o, dstStep, dstStep, mt, mIn, fast, v0, v1, v2, v3);
+  } else {
+    wino_put(q, v0, accumulate);
+    wino_put(q + dstStep, v1, accumulate);
+    wino_put(q + 2 * dstStep, v2, accumulate);
+    wino_put(q + 3 * dstStep, v3, accumulate);
+  }
+}
+
+/** y[t+d] = e + 2E and y[t+2d] = s + 4S for one vector's 4 rows (m1…m4 at k1…k4), s + S to k1, e + 8E to k2. */
+@inline
+function wino4Middle(
+  k1: usize,
+  k2: usize,
+  k3: usize,
+  k4: usize,
+  q: usize,
+  dB: usize,
+  y0: usize,
+  dstStep: usize,
+  accumulate: i32,
+  fused: bool,
+  accRows: usize,
+  cond: usize,
+  mt: usize,
+  mIn: i32,
+  fast: i32,
+): void {
+  const two = f32x4.splat(2);
+  const four = f32x4.splat(4);
+  const eight = f32x4.splat(8);
+  let m1 = v128.load(k1, 0);
+  let m2 = v128.load(k2, 0);
+  let m3 = v128.load(k3, 0);
+  let m4 = v128.load(k4, 0);
+  let s = f32x4.add(m1, m2);
+  let e = f32x4.sub(m1, m2);
+  let S = f32x4.add(m3, m4);
+  let E = f32x4.sub(m3, m4);
+  const p0 = madd(two, E, e);
+  const r0 = madd(four, S, s);
+  v128.store(k1, f32x4.add(s, S), 0);
+  v128.store(k2, madd(eight, E, e), 0);
+  m1 = v128.load(k1, 16);
+  m2 = v128.load(k2, 16);
+  m3 = v128.load(k3, 16);
+  m4 = v128.load(k4, 16);
+  s = f32x4.add(m1, m2);
+  e = f32x4.sub(m1, m2);
+  S = f32x4.add(m3, m4);
+  E = f32x4.sub(m3, m4);
+  const p1 = madd(two, E, e);
+  const r1 = madd(four, S, s);
+  v128.store(k1, f32x4.add(s, S), 16);
+  v128.store(k2, madd(eight, E, e), 16);
+  m1 = v128.load(k1, 32);
+  m2 = v128.load(k2, 32);
+  m3 = v128.load(k3, 32);
+  m4 = v128.load(k4, 32);
+  s = f32x4.add(m1, m2);
+  e = f32x4.sub(m1, m2);
+  S = f32x4.add(m3, m4);
+  E = f32x4.sub(m3, m4);
+  const p2 = madd(two, E, e);
+  const r2 = madd(four, S, s);
+  v128.store(k1, f32x4.add(s, S), 32);
+  v128.store(k2, madd(eight, E, e), 32);
+  m1 = v128.load(k1, 48);
+  m2 = v128.load(k2, 48);
+  m3 = v128.load(k3, 48);
+  m4 = v128.load(k4, 48);
+  s = f32x4.add(m1, m2);
+  e = f32x4.sub(m1, m2);
+  S = f32x4.add(m3, m4);
+  E = f32x4.sub(m3, m4);
+  const p3 = madd(two, E, e);
+  const r3 = madd(four, S, s);
+  v128.store(k1, f32x4.add(s, S), 48);
+  v128.store(k2, madd(eight, E, e), 48);
+  wino4Emit(q + dB, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, p0, p1, p2, p3);
+  wino4Emit(q + (dB << 1), y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, r0, r1, r2, r3);
+}
+
+/** The F(4,3) conv; with `fused` (a constant) the layer epilogue at each final output. */
+@inline
+function wino4Core(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  segQuads: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  const mTileBytes = (<usize>mIn << 6) + 64;
+  const d = dilation;
+  const dB = <usize>d << 2;
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  // One channel's u rows, padded so channels are never a multiple of 4 KiB apart.
+  const chStep = <usize>segQuads * 24 + 64;
+  const chanEnd = <usize>inCh * chStep;
+  const k1 = scratch + chanEnd;
+  const k2 = k1 + 128;
+  const k3 = k2 + 128;
+  const k4 = k3 + 128;
+  const setBytes = <usize>inCh << 6;
+  const tileBytes = setBytes * 6 + 64;
+  const seg = segQuads << 2;
+  const four = f32x4.splat(4);
+  const mfour = f32x4.splat(-4);
+  const two = f32x4.splat(2);
+  const mtwo = f32x4.splat(-2);
+  for (let s0 = 0; s0 < n; s0 += seg) {
+    const vectors = (min(s0 + seg, n) - s0) >> 4;
+    // 1. Input transform.
+    for (let c = 0; c < inCh; c++) {
+      let p = src + <usize>c * srcStep + (<usize>s0 << 2);
+      let u = scratch + <usize>c * chStep;
+      let left = dB;
+      for (let k = 0; k < vectors; k++) {
+        const x1 = v128.load(p - dB);
+        const x2 = v128.load(p);
+        const x3 = v128.load(p + dB);
+        const x4 = v128.load(p + (dB << 1));
+        // With r = x4 − x2, e = x3 − x1, P = x4 − 4x2, Q = x3 − 4x1:
+        // u0 = 4(x0 − x2) + r, u1 = P + Q, u2 = P − Q, u3 = r + 2e, u4 = r − 2e, u5 = (x5 − x3) − 4e.
+        const r = f32x4.sub(x4, x2);
+        const e = f32x4.sub(x3, x1);
+        const P = madd(mfour, x2, x4);
+        const Q = madd(mfour, x1, x3);
+        v128.store(u, madd(four, f32x4.sub(v128.load(p - (dB << 1)), x2), r), 0);
+        v128.store(u, f32x4.add(P, Q), 16);
+        v128.store(u, f32x4.sub(P, Q), 32);
+        v128.store(u, madd(two, e, r), 48);
+        v128.store(u, madd(mtwo, e, r), 64);
+        v128.store(u, madd(mfour, e, f32x4.sub(v128.load(p + dB * 3), x3)), 80);
+        u += 96;
+        p += 16;
+        left -= 16;
+        if (left == 0) {
+          // End of the quads' starts in a run of 4d: skip the other 3d.
+          p += dB * 3;
+          left = dB;
+        }
+      }
+    }
+    // 2. Products and output transform, per tile and 8 quads.
+    for (let tile = 0; tile < tiles; tile++) {
+      const w1 = w + <usize>tile * tileBytes;
+      const w2 = w1 + setBytes;
+      const w3 = w2 + setBytes;
+      const w4 = w3 + setBytes;
+      const w0 = w4 + setBytes;
+      const w5 = w0 + setBytes;
+      const bias = w5 + setBytes;
+      const y0 = dst + <usize>(tile << 2) * dstStep;
+      const accRows = acc + <usize>(tile << 2) * dstStep;
+      const mt = mw + <usize>tile * mTileBytes;
+      for (let v = 0; v < vectors; v += 2) {
+        const qa = v << 2;
+        const qb = qa + 4;
+        const ta = y0 + (<usize>(s0 + qa + (qa / d) * 3 * d) << 2);
+        const tb = y0 + (<usize>(s0 + qb + (qb / d) * 3 * d) << 2);
+        const u0 = scratch + <usize>v * 96;
+        const uEnd = u0 + chanEnd;
+        wino4Pass(u0 + 16, uEnd + 16, chStep, w1, bias, 0, k1);
+        wino4Pass(u0 + 32, uEnd + 32, chStep, w2, 0, 0, k2);
+        wino4Pass(u0 + 48, uEnd + 48, chStep, w3, 0, 0, k3);
+        wino4Pass(u0 + 64, uEnd + 64, chStep, w4, 0, 0, k4);
+        wino4Middle(k1, k2, k3, k4, ta, dB, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast);
+        wino4Middle(k1 + 64, k2 + 64, k3 + 64, k4 + 64, tb, dB, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast);
+        // y[t] = (s + S) + m0, on registers to the output.
+        let a0 = v128.load(k1, 0);
+        let a1 = v128.load(k1, 16);
+        let a2 = v128.load(k1, 32);
+        let a3 = v128.load(k1, 48);
+        let b0 = v128.load(k1, 64);
+        let b1 = v128.load(k1, 80);
+        let b2 = v128.load(k1, 96);
+        let b3 = v128.load(k1, 112);
+        let p: usize = 0;
+        let wp: usize = 0;
+        let pEnd = uEnd;
+        p = u0;
+        wp = w0;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 96);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != pEnd);
+        wino4Emit(ta, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, a0, a1, a2, a3);
+        wino4Emit(tb, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, b0, b1, b2, b3);
+        // y[t+3d] = (e + 8E) + m5
+        a0 = v128.load(k2, 0);
+        a1 = v128.load(k2, 16);
+        a2 = v128.load(k2, 32);
+        a3 = v128.load(k2, 48);
+        b0 = v128.load(k2, 64);
+        b1 = v128.load(k2, 80);
+        b2 = v128.load(k2, 96);
+        b3 = v128.load(k2, 112);
+        pEnd = uEnd + 80;
+        p = u0 + 80;
+        wp = w5;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 96);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != pEnd);
+        const q3 = dB * 3;
+        wino4Emit(ta + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, a0, a1, a2, a3);
+        wino4Emit(tb + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, b0, b1, b2, b3);
+      }
+    }
+  }
+}
+
 // ── Phase Winograd F(2,3): pairs by absolute time, across blocks (K = 3, d ≥ 8, d % 8 = 0) ───────
 
 /**
@@ -990,7 +1389,8 @@ function wino_put(q: usize, v: v128, accumulate: i32): void {
  *   - the clock T is re-anchored to the next multiple of 2d when T % 8 ≠ 0 (after a block size
  *     that is not a multiple of 8): every later second then has its partner after the jump;
  *   - n % 8 ≠ 0: the whole block runs direct;
- *   - n % blockStep = 0 and T % 2d = 0 (blockStep ≠ 0): `conv_wino` (every pair inside the block);
+ *   - n % quadStep = 0 and T % 2d = 0 (quadStep ≠ 0): `conv_wino4` (every quad inside the block);
+ *   - else n % blockStep = 0 and T % 2d = 0 (blockStep ≠ 0): `conv_wino` (every pair inside the block);
  *   - else runs of d samples in turn: firsts by Winograd (flags set), seconds by Winograd where
  *     flagged, direct elsewhere;
  *   then T += n (wrapped by a multiple of 2d near 2^29, which keeps the pairing).
@@ -998,8 +1398,9 @@ function wino_put(q: usize, v: v128, accumulate: i32): void {
  * state (16-byte aligned; `simd-winograd.ts` writes the header at build): four integers in f64
  *   slots (as `wavenet_layer`'s descriptor, so no slot reads as a subnormal float): [0] clock,
  *   [1] blockStep (0: no `conv_wino` path), [2] its segPairs, [3] chunk (samples per pass, a
- *   multiple of 8); then from byte 32 one flag per 8 samples of a run (d/8 f32: 1 valid, 0 not),
- *   then from byte 32 + align16(d/2) the carry: tiles·4 rows of d floats.
+ *   multiple of 8), [4] quadStep (0: no `conv_wino4` path), [5] its segQuads, [6] its weights
+ *   (byte address), [7] unused; then from byte 64 one flag per 8 samples of a run (d/8 f32: 1
+ *   valid, 0 not), then from byte 64 + align16(d/2) the carry: tiles·4 rows of d floats.
  */
 export function conv_wino_phase(
   src: usize,
@@ -1045,7 +1446,7 @@ function conv_wino_phase_layer_fused(
 /** Byte offset of the carry rows in a phase state. */
 @inline
 function phaseCarryOffset(dilation: i32): usize {
-  return 32 + ((<usize>(dilation >> 1) + 15) & ~15);
+  return 64 + ((<usize>(dilation >> 1) + 15) & ~15);
 }
 
 /** The block-level decisions of `conv_wino_phase`; `fused` (a constant) selects the layer epilogue. */
@@ -1084,6 +1485,17 @@ function phaseDriver(
     phaseDirect(src, srcStride, dst, dstStride, wDirect, tiles, inCh, d, 0, n, accumulate, fused, mw, mIn, cond, acc, fast);
     return;
   }
+  const quadStep = <i32>load<f64>(state, 32);
+  if (quadStep != 0 && n % quadStep == 0 && T % twoD == 0) {
+    const w4 = <usize>load<f64>(state, 48);
+    const segQuads = <i32>load<f64>(state, 40);
+    if (fused) {
+      conv_wino4_layer_fused(src, srcStride, dst, dstStride, w4, tiles, inCh, d, n, scratch, segQuads, mw, mIn, cond, acc, fast);
+    } else {
+      conv_wino4(src, srcStride, dst, dstStride, w4, tiles, inCh, d, n, accumulate, scratch, segQuads);
+    }
+    return;
+  }
   if (blockStep != 0 && n % blockStep == 0 && T % twoD == 0) {
     const segPairs = <i32>load<f64>(state, 16);
     if (fused) {
@@ -1094,7 +1506,7 @@ function phaseDriver(
     return;
   }
   const chunk = <i32>load<f64>(state, 24);
-  const flags = state + 32;
+  const flags = state + 64;
   const carry = state + phaseCarryOffset(d);
   let s = 0;
   while (s < n) {
@@ -1839,6 +2251,9 @@ const L_L1_W = 20; // layer1x1 (accumulating into x): weights (0: none), tiles, 
 const L_L1_TILES = 21;
 const L_L1_IN = 22;
 const L_WINO_STATE = 23; // phase Winograd state (`conv_wino_phase`; 0: none): then it runs every block
+const L_WINO4_W = 24; // its F(4,3) weights (0: none), segment quads, block step (`conv_wino4`; without a phase state)
+const L_WINO4_SEG = 25;
+const L_WINO4_STEP = 26;
 
 /**
  * wavenet_layer(desc, x, cond, acc, n, pos)
@@ -1846,7 +2261,7 @@ const L_WINO_STATE = 23; // phase Winograd state (`conv_wino_phase`; 0: none): t
  *   replaces its input: the same kernel calls, in the same order, as the engine's general path
  *   (wavenet/layer.ts), so the same bits:
  *     history[pos…] = x;  z = conv(history) (`conv_wino_phase` when it has a phase state, else
- *     Winograd when set and n % step = 0);  z += mixin(cond)
+ *     Winograd F(4,3) when set and n % its step = 0, else F(2,3) alike);  z += mixin(cond)
  *     gated: z[B:] = secondary(z[B:]); z[:B] = act(z[:B]); z[:B] *= z[B:]   none: z[:B] = act(z[:B])
  *     acc += z[:B];  x += layer1x1(z[:B])
  *   Not gated, tanh (exact or fast), B = 4·tiles and n % 8 = 0: the mixin, tanh and acc add run in
@@ -1867,6 +2282,8 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
   const act = slot(desc, L_ACT);
   const tiles = slot(desc, L_CONV_TILES);
   const winoState = <usize>slot(desc, L_WINO_STATE);
+  const wino4W = <usize>slot(desc, L_WINO4_W);
+  const useWino4 = wino4W != 0 && winoState == 0 && n % slot(desc, L_WINO4_STEP) == 0;
   const useWino = winoW != 0 && winoState == 0 && n % slot(desc, L_WINO_STEP) == 0;
   if (secondary < 0 && (act == ACT_TANH_FAST || act == ACT_TANH_EXACT) && B == tiles << 2 && (n & 7) == 0 &&
     slot(desc, L_MIXIN_TILES) == tiles && n > 0 && slot(desc, L_CONV_IN) > 0) {
@@ -1877,6 +2294,9 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
     if (winoState != 0) {
       conv_wino_phase_layer_fused(hist, cap, z, stride, winoW, <usize>slot(desc, L_CONV_W), tiles, slot(desc, L_CONV_IN),
         slot(desc, L_DILATION), n, <usize>slot(desc, L_WINO_SCRATCH), winoState, mixW, mixIn, cond, acc, fast);
+    } else if (useWino4) {
+      conv_wino4_layer_fused(hist, cap, z, stride, wino4W, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n,
+        <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO4_SEG), mixW, mixIn, cond, acc, fast);
     } else if (useWino) {
       conv_wino_layer_fused(hist, cap, z, stride, winoW, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n,
         <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO_SEG), mixW, mixIn, cond, acc, fast);
@@ -1891,6 +2311,9 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
   if (winoState != 0) {
     conv_wino_phase(hist, cap, z, stride, winoW, <usize>slot(desc, L_CONV_W), tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
       <usize>slot(desc, L_WINO_SCRATCH), winoState);
+  } else if (useWino4) {
+    conv_wino4(hist, cap, z, stride, wino4W, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
+      <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO4_SEG));
   } else if (useWino) {
     conv_wino(hist, cap, z, stride, winoW, tiles, slot(desc, L_CONV_IN), slot(desc, L_DILATION), n, 0,
       <usize>slot(desc, L_WINO_SCRATCH), slot(desc, L_WINO_SEG));
