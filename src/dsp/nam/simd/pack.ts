@@ -166,25 +166,45 @@ export function winogradTileFloats(inCh: number): number {
  * product is in both outputs of a pair). Channels past outCh are zeros.
  */
 export function packWinogradTilesInto(out: Float32Array, weights: Float32Array, wOffset: number, biasOffset: number, outCh: number, inCh: number, tileFrom: number, tileTo: number): void {
-  const tileFloats = winogradTileFloats(inCh);
+  // In pass order: G1, G2, G0, G3.
+  packTransformedTilesInto(out, weights, wOffset, biasOffset, outCh, inCh, tileFrom, tileTo, 4, (w0, w1, w2) => [(w0 + w1 + w2) / 2, (w0 - w1 + w2) / 2, w0, w2]);
+}
+
+/** A tap triple's transformed weights, in a kernel's pass order. */
+type TapTransform = (w0: number, w1: number, w2: number) => readonly number[];
+
+/**
+ * The layout both Winograd packs share: per tile of 4 outputs, `sets` sets of transformed weights,
+ * each for each input channel i g(o0,i)×4 … g(o3,i)×4, then the bias ×4 per output; channels past
+ * outCh are zeros.
+ */
+function packTransformedTilesInto(
+  out: Float32Array,
+  weights: Float32Array,
+  wOffset: number,
+  biasOffset: number,
+  outCh: number,
+  inCh: number,
+  tileFrom: number,
+  tileTo: number,
+  sets: number,
+  transform: TapTransform,
+): void {
+  const tileFloats = (sets * inCh + 1) * 16;
   out.fill(0, tileFrom * tileFloats, tileTo * tileFloats);
   const oEnd = Math.min(outCh, tileTo * 4);
   for (let o = tileFrom * 4; o < oEnd; o++) {
     const base = (o >> 2) * tileFloats + (o & 3) * 4;
     for (let i = 0; i < inCh; i++) {
       const at = wOffset + (o * inCh + i) * 3;
-      const w0 = weights[at]!;
-      const w1 = weights[at + 1]!;
-      const w2 = weights[at + 2]!;
-      // In pass order: G1, G2, G0, G3.
-      const g = [(w0 + w1 + w2) / 2, (w0 - w1 + w2) / 2, w0, w2];
-      for (let set = 0; set < 4; set++) {
+      const g = transform(weights[at]!, weights[at + 1]!, weights[at + 2]!);
+      for (let set = 0; set < sets; set++) {
         const p = base + (set * inCh + i) * 16;
         out.fill(g[set]!, p, p + 4);
       }
     }
     if (biasOffset >= 0) {
-      const p = base + 4 * inCh * 16;
+      const p = base + sets * inCh * 16;
       out.fill(weights[biasOffset + o]!, p, p + 4);
     }
   }
@@ -215,28 +235,15 @@ export function winograd4TileFloats(inCh: number): number {
  * Channels past outCh are zeros.
  */
 export function packWinograd4TilesInto(out: Float32Array, weights: Float32Array, wOffset: number, biasOffset: number, outCh: number, inCh: number, tileFrom: number, tileTo: number): void {
-  const tileFloats = winograd4TileFloats(inCh);
-  out.fill(0, tileFrom * tileFloats, tileTo * tileFloats);
-  const oEnd = Math.min(outCh, tileTo * 4);
-  for (let o = tileFrom * 4; o < oEnd; o++) {
-    const base = (o >> 2) * tileFloats + (o & 3) * 4;
-    for (let i = 0; i < inCh; i++) {
-      const at = wOffset + (o * inCh + i) * 3;
-      const w0 = weights[at]!;
-      const w1 = weights[at + 1]!;
-      const w2 = weights[at + 2]!;
-      // In pass order: G1, G2, G3, G4, G0, G5.
-      const g = [-(w0 + w1 + w2) / 6, -(w0 - w1 + w2) / 6, w0 / 24 + w1 / 12 + w2 / 6, w0 / 24 - w1 / 12 + w2 / 6, w0 / 4, w2];
-      for (let set = 0; set < 6; set++) {
-        const p = base + (set * inCh + i) * 16;
-        out.fill(g[set]!, p, p + 4);
-      }
-    }
-    if (biasOffset >= 0) {
-      const p = base + 6 * inCh * 16;
-      out.fill(weights[biasOffset + o]!, p, p + 4);
-    }
-  }
+  // In pass order: G1, G2, G3, G4, G0, G5.
+  packTransformedTilesInto(out, weights, wOffset, biasOffset, outCh, inCh, tileFrom, tileTo, 6, (w0, w1, w2) => [
+    -(w0 + w1 + w2) / 6,
+    -(w0 - w1 + w2) / 6,
+    w0 / 24 + w1 / 12 + w2 / 6,
+    w0 / 24 - w1 / 12 + w2 / 6,
+    w0 / 4,
+    w2,
+  ]);
 }
 
 /** `packWinograd4TilesInto` for all tiles of a whole (ungrouped) K = 3 conv; weights as `packConvWeights`. */
