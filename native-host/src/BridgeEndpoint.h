@@ -18,6 +18,9 @@ public:
     // The HostToUi messages (JSON texts) produced since the last call, oldest first, meters included
     // (the editor calls this from a ≤ 30 Hz timer on the message thread and pushes them to the page).
     virtual juce::StringArray takeMessagesForUi() = 0;
+
+    // The editor closed (message thread): the endpoint may let go of what the UI session left behind.
+    virtual void uiClosed() {}
 };
 
 } // namespace namrig

@@ -289,6 +289,12 @@ void PluginProcessor::handleUiMessage(const juce::String& json)
     flushGraph();
 }
 
+void PluginProcessor::uiClosed()
+{
+    const juce::ScopedLock gl(graphLock_);
+    if (graph_ != nullptr) graph_->collectGarbage();
+}
+
 juce::StringArray PluginProcessor::takeMessagesForUi()
 {
     juce::StringArray out;

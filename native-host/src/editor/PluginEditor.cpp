@@ -88,6 +88,7 @@ PluginEditor::PluginEditor(juce::AudioProcessor& processorToEdit, BridgeEndpoint
 
 PluginEditor::~PluginEditor() {
     stopTimer();
+    endpoint.uiClosed();
     if (browser != nullptr) {
         // Not deleted here: see WebViewReaper.h (JUCE's destructor deadlocks if a command is in flight).
         removeChildComponent(browser.get());

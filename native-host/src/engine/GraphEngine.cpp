@@ -100,6 +100,12 @@ std::unique_ptr<WireOps> GraphEngine::takeOps()
     return ops;
 }
 
+void GraphEngine::collectGarbage()
+{
+    JsIsolate::Scope scope(js_);
+    js_.isolate()->LowMemoryNotification();
+}
+
 std::vector<std::string> GraphEngine::takeUiMessages()
 {
     JsIsolate::Scope scope(js_);

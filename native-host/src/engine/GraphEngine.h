@@ -36,6 +36,8 @@ public:
     // The op group emitted since the last call (nullptr when none).
     std::unique_ptr<WireOps> takeOps();
     std::vector<std::string> takeUiMessages();
+    // A full garbage collection of the graph isolate (a few ms; e.g. when the editor closes).
+    void collectGarbage();
 
     struct HostChanges {
         std::vector<std::pair<std::string, double>> params;
