@@ -44,3 +44,9 @@ export function alternateRounds(a: () => number, b: () => number, rounds: number
   }
   return { ta, tb, ratios };
 }
+
+/** The value after `--name` on the command line, or `fallback`. */
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}

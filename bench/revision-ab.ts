@@ -18,17 +18,12 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import * as current from '../src/dsp/nam/index.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
-import { alternateRounds, median, timeBlocks } from './ab-timing.ts';
+import { arg, alternateRounds, median, timeBlocks } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RATE = 48000;
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
 
 const rev = process.argv[2];
 if (!rev || rev.startsWith('--')) {

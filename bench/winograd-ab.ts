@@ -18,16 +18,11 @@ import { buildDsp, createDefaultRegistry } from '../src/dsp/nam/registry.ts';
 import { MonoModel } from '../src/dsp/nam/model.ts';
 import { countingCompute, createSimdCompute } from '../src/dsp/nam/simd/simd-compute.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
-import { alternateRounds, median, timeBlocks } from './ab-timing.ts';
+import { arg, alternateRounds, median, timeBlocks } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const RATE = 48000;
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
 
 const blocks = arg('blocks', '32,64,128,512').split(',').map(Number);
 const rounds = Number(arg('rounds', '11'));

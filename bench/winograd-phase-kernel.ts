@@ -13,14 +13,9 @@ import { SimdConvKernel } from '../src/dsp/nam/simd/simd-conv.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
 import { Conv1d } from '../src/dsp/nam/conv1d.ts';
 import { Planar } from '../src/dsp/nam/planar.ts';
-import { median } from './ab-timing.ts';
+import { arg, median } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
 
 const block = Number(arg('block', '128'));
 const dilations = arg('dilations', '16,32,64,128,256,512').split(',').map(Number);

@@ -13,14 +13,9 @@ import { SimdConvKernel } from '../src/dsp/nam/simd/simd-conv.ts';
 import { WinogradConv, winogradPossible } from '../src/dsp/nam/simd/simd-winograd.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
 import { ptr } from '../src/dsp/nam/compute.ts';
-import { median } from './ab-timing.ts';
+import { arg, median } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
 
 const block = Number(arg('block', '128'));
 const dilations = arg('dilations', '4,8,16,32').split(',').map(Number);

@@ -212,10 +212,17 @@ function packTransformedTilesInto(
 
 /** `packWinogradTilesInto` for all tiles of a whole (ungrouped) K = 3 conv; weights as `packConvWeights`. */
 export function packWinogradWeights(weights: Float32Array, outCh: number, inCh: number, bias: boolean): Float32Array {
+  return packWholeConv('packWinogradWeights', winogradTileFloats(inCh), packWinogradTilesInto, weights, outCh, inCh, bias);
+}
+
+type TilePacker = typeof packWinogradTilesInto;
+
+/** All tiles of a whole (ungrouped) K = 3 conv through `packInto`, after checking the weight count. */
+function packWholeConv(name: string, tileFloats: number, packInto: TilePacker, weights: Float32Array, outCh: number, inCh: number, bias: boolean): Float32Array {
   const need = outCh * inCh * 3 + (bias ? outCh : 0);
-  if (weights.length < need) throw new Error(`packWinogradWeights: need ${need} weights, got ${weights.length}`);
-  const out = new Float32Array(convTiles(outCh) * winogradTileFloats(inCh));
-  packWinogradTilesInto(out, weights, 0, bias ? outCh * inCh * 3 : -1, outCh, inCh, 0, convTiles(outCh));
+  if (weights.length < need) throw new Error(`${name}: need ${need} weights, got ${weights.length}`);
+  const out = new Float32Array(convTiles(outCh) * tileFloats);
+  packInto(out, weights, 0, bias ? outCh * inCh * 3 : -1, outCh, inCh, 0, convTiles(outCh));
   return out;
 }
 
@@ -248,9 +255,5 @@ export function packWinograd4TilesInto(out: Float32Array, weights: Float32Array,
 
 /** `packWinograd4TilesInto` for all tiles of a whole (ungrouped) K = 3 conv; weights as `packConvWeights`. */
 export function packWinograd4Weights(weights: Float32Array, outCh: number, inCh: number, bias: boolean): Float32Array {
-  const need = outCh * inCh * 3 + (bias ? outCh : 0);
-  if (weights.length < need) throw new Error(`packWinograd4Weights: need ${need} weights, got ${weights.length}`);
-  const out = new Float32Array(convTiles(outCh) * winograd4TileFloats(inCh));
-  packWinograd4TilesInto(out, weights, 0, bias ? outCh * inCh * 3 : -1, outCh, inCh, 0, convTiles(outCh));
-  return out;
+  return packWholeConv('packWinograd4Weights', winograd4TileFloats(inCh), packWinograd4TilesInto, weights, outCh, inCh, bias);
 }
