@@ -73,6 +73,29 @@ for (const variant of VARIANTS) {
       check('film without shift', (a, b, c, n) => arena.k.film(a, b, c, 0, n, 0), (_a, b, c) => f(b * c), exact);
     });
 
+    it('copy_rows: rows × count (rounded up to 4) between strides, nothing else written', () => {
+      for (const count of COUNTS) {
+        for (const rows of [1, 3, 16]) {
+          arena.reset();
+          const len = Math.ceil(count / 4) * 4;
+          const srcStride = len + 8;
+          const dstStride = 2 * len + 12;
+          const src = randoms(count + rows, rows * srcStride);
+          const dst = randoms(count + rows + 500, rows * dstStride + 4);
+          const ps = arena.put(src);
+          const pd = arena.put(dst);
+          arena.k.copy_rows(pd, dstStride, ps, srcStride, rows, count);
+          const got = arena.read(pd, dst.length);
+          const want = Float32Array.from(dst);
+          for (let r = 0; r < rows; r++) want.set(src.subarray(r * srcStride, r * srcStride + len), r * dstStride);
+          let bad = -1;
+          for (let i = 0; i < want.length && bad < 0; i++) if (!Object.is(got[i], want[i])) bad = i;
+          expect(bad, `copy_rows count=${count} rows=${rows}: first wrong float`).toBe(-1);
+          expect(Array.from(arena.read(ps, src.length))).toEqual(Array.from(src));
+        }
+      }
+    });
+
     it('flush_denormals: |v| < 1e-30 becomes 0, everything else is kept', () => {
       arena.reset();
       const values = [1e-31, -1e-35, 1e-40, -1e-45, 0, -0, 1e-30, -1e-30, 2e-30, 1e-29, 1, -3.5, Infinity, -Infinity, NaN, 1e30];

@@ -2112,8 +2112,21 @@ export function copy_rows(dst: usize, dstStride: i32, src: usize, srcStride: i32
   const bytes = span(count);
   const ds = <usize>dstStride << 2;
   const ss = <usize>srcStride << 2;
+  // Four vectors per step (each loop back-edge also costs the runtime's interrupt check), then the rest.
+  const bytes4 = bytes & ~(<usize>63);
   for (let r = 0; r < rows; r++) {
-    for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, v128.load(src + o));
+    let o: usize = 0;
+    for (; o < bytes4; o += 64) {
+      const a = v128.load(src + o, 0);
+      const b = v128.load(src + o, 16);
+      const c = v128.load(src + o, 32);
+      const e = v128.load(src + o, 48);
+      v128.store(dst + o, a, 0);
+      v128.store(dst + o, b, 16);
+      v128.store(dst + o, c, 32);
+      v128.store(dst + o, e, 48);
+    }
+    for (; o < bytes; o += 16) v128.store(dst + o, v128.load(src + o));
     dst += ds;
     src += ss;
   }
