@@ -19,6 +19,7 @@
  *   --callgrind            afterwards, count instructions per sample with valgrind (see below)
  *   --callgrind-only       only that
  *   --callgrind-relaxed    also count ours with relaxed SIMD (valgrind runs it correctly but slowly: ~6 min more)
+ *   --forks N              fresh processes that re-time the summary cases (default 4; 0: none)
  *
  * Speed, for every model × block size (a "case"): a fresh nam-wasm emscripten instance (its buffer size
  * is global) and fresh models of ours — fastTanh: true, kernels 'simd' and 'relaxed-simd' (when the
@@ -31,6 +32,13 @@
  * 'js') is timed the same way against a fresh nam-wasm, at the --js-block sizes, in a second pass after
  * all SIMD cases: it runs other classes through the same call sites, and its JIT feedback should not
  * reach the SIMD numbers.
+ *
+ * Forks: the summary cases (the standard model, or the first, at blocks 128 and 32) are timed again in
+ * `--forks` fresh Node processes, one after another (`--case-json`: the same case procedure, its result
+ * as one JSON line), as JMH forks JVMs. Each process places code and data anew: here nam-wasm's median
+ * RTF at block 128 differed by up to ~10% from process to process (2.8–3.1×) while ours stayed within
+ * ~2%, so one process's ratio moves a few percent either way. The SUMMARY line gives the median ratio
+ * over the main pass and the forks, with the range.
  *
  * Load: per model (at block 128, or the first block size), parse + build + prewarm: for ours
  * `parseNam` + `createNamModel` (kernels 'simd'; models are created prewarmed), for nam-wasm
@@ -77,6 +85,11 @@ const DEFAULT_MODELS: readonly (readonly [string, string])[] = [
   [REFERENCE('core_A2'), 'A2'],
 ];
 const DEFAULT_BLOCKS = [32, 64, 128, 512];
+/** Fresh processes per summary case (see "Forks" in the header comment). */
+const DEFAULT_FORKS = 4;
+/** The summary's block sizes, in the order it names them. */
+const SUMMARY_BLOCKS = [128, 32] as const;
+const CASE_JSON_PREFIX = 'CASE_JSON ';
 const DEFAULT_RATE = 48_000;
 const AGREEMENT_SECONDS = 1;
 const MIN_AUTO_SECONDS = 2;
@@ -103,11 +116,15 @@ interface BenchOptions {
   speed: boolean;
   callgrind: boolean;
   callgrindRelaxed: boolean;
+  /** Fresh processes that re-time the summary cases (0: none). */
+  forks: number;
+  /** Internal (a fork): time the one model × block case and print it as JSON. */
+  caseJson: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [--model PATH[,PATH…]] [--block N[,N…]] [--js-block N[,N…]|none]
                         [--seconds S | --run-ms MS] [--runs N] [--warmup S] [--loads N]
-                        [--callgrind | --callgrind-only] [--callgrind-relaxed]`;
+                        [--callgrind | --callgrind-only] [--callgrind-relaxed] [--forks N]`;
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -140,6 +157,8 @@ function parseOptions(argv: string[]): BenchOptions {
         callgrind: { type: 'boolean' },
         'callgrind-only': { type: 'boolean' },
         'callgrind-relaxed': { type: 'boolean' },
+        forks: { type: 'string' },
+        'case-json': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -183,6 +202,8 @@ function parseOptions(argv: string[]): BenchOptions {
     speed: !callgrindOnly,
     callgrind: callgrindOnly || (v.callgrind ?? false),
     callgrindRelaxed: v['callgrind-relaxed'] ?? false,
+    forks: v.forks === '0' ? 0 : positiveNumber('forks', v.forks, DEFAULT_FORKS, true),
+    caseJson: v['case-json'] ?? false,
   };
 }
 
@@ -447,6 +468,95 @@ async function runCase(path: string, block: number, opts: BenchOptions, wanted: 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Forks
+
+/** A summary case timed in the main pass and again in fresh processes. */
+interface ForkSet {
+  model: string;
+  block: number;
+  /** The main pass's result first, then each fork's. */
+  results: CaseResult[];
+  errors: string[];
+}
+
+/** Runs one case in a fresh Node process with this one's flags and timing options. */
+function runFork(opts: BenchOptions, model: string, block: number): CaseResult | string {
+  const args = [
+    ...process.execArgv,
+    resolve(ROOT, 'bin/run-ts.mjs'),
+    fileURLToPath(import.meta.url),
+    ...['--model', model, '--block', String(block), '--case-json'],
+    ...['--runs', String(opts.runs), '--warmup', String(opts.warmup), '--run-ms', String(opts.runMs)],
+    ...(opts.seconds === undefined ? [] : ['--seconds', String(opts.seconds)]),
+  ];
+  const r = spawnSync(process.execPath, args, { cwd: process.cwd(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(CASE_JSON_PREFIX));
+  if (r.status !== 0 || line === undefined) {
+    const tail = (r.stderr ?? '').trim().split('\n').slice(-2).join(' | ').slice(0, 300);
+    return `fork exited with ${r.status ?? r.signal}: ${tail}`;
+  }
+  return JSON.parse(line.slice(CASE_JSON_PREFIX.length)) as CaseResult;
+}
+
+/** The summary model's cases at SUMMARY_BLOCKS, each re-timed in `opts.forks` fresh processes, one at a time. */
+function runForks(results: readonly CaseResult[], opts: BenchOptions): ForkSet[] {
+  const sets: ForkSet[] = [];
+  const model = summaryModel(results);
+  const path = opts.models.find((m) => modelLabel(m) === model);
+  if (model === undefined || path === undefined || opts.forks === 0) return sets;
+  for (const block of SUMMARY_BLOCKS) {
+    const main = results.find((r) => r.model === model && r.block === block);
+    if (!main) continue;
+    const set: ForkSet = { model, block, results: [main], errors: [] };
+    for (let i = 1; i <= opts.forks; i++) {
+      process.stderr.write(`[${model} @ block ${block}] fork ${i} of ${opts.forks}\n`);
+      const r = runFork(opts, path, block);
+      if (typeof r === 'string') set.errors.push(r);
+      else set.results.push(r);
+    }
+    sets.push(set);
+  }
+  return sets;
+}
+
+/** Median of a summary case's ratio over its processes, with the range. */
+function forkRatio(set: ForkSet, v: KernelChoice): { median: number; min: number; max: number; count: number } | undefined {
+  const xs = set.results.map((r) => ratio(r, v)).filter((x): x is number => x !== undefined);
+  if (xs.length === 0) return undefined;
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), count: xs.length };
+}
+
+function forkReport(sets: readonly ForkSet[], opts: BenchOptions): string {
+  if (sets.length === 0) return '';
+  const rows = sets.flatMap((set) =>
+    set.results.map((r, i) => [
+      set.model,
+      String(set.block),
+      i === 0 ? 'main pass' : `fork ${i}`,
+      rtfText(medianRtf(r, 'simd')),
+      rtfText(medianRtf(r, 'relaxed-simd')),
+      rtfText(medianRtf(r, 'nam-wasm')),
+      ratioText(ratio(r, 'simd')),
+      ratioText(ratio(r, 'relaxed-simd')),
+    ]),
+  );
+  const medians = sets.map((set) => {
+    const s = forkRatio(set, 'simd');
+    const x = forkRatio(set, 'relaxed-simd');
+    const text = (f: typeof s): string => (f ? `${ratioText(f.median)} (${ratioText(f.min)}–${ratioText(f.max)})` : 'n/a');
+    return `${set.model} @ block ${set.block}, median over ${set.results.length} processes: SIMD ${text(s)}, relaxed ${text(x)}`;
+  });
+  return [
+    `Summary cases in ${opts.forks} more fresh processes each ("forks", as JMH runs them): every process places code and data anew, and ` +
+      'nam-wasm\'s speed differs between processes more than within one, so one process\'s ratio can be a few percent off either way. ' +
+      'Same case procedure as above; one process at a time.',
+    table(['model', 'block', 'process', 'ours SIMD', 'ours relaxed', 'nam-wasm', 'SIMD/nam-wasm', 'relaxed/nam-wasm'], rows),
+    ...medians,
+    ...sets.flatMap((set) => set.errors.map((e) => `${set.model} @ block ${set.block}: ${e}`)),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Callgrind
 
 interface CallgrindRun {
@@ -679,14 +789,28 @@ function speedReport(results: readonly CaseResult[], jsResults: readonly CaseRes
   return out.join('\n');
 }
 
-function summaryLine(results: readonly CaseResult[]): string {
-  const std = results.some((r) => r.model === 'standard') ? 'standard' : results[0]?.model;
+/** The model the summary speaks of: the standard one when measured, else the first. */
+function summaryModel(results: readonly CaseResult[]): string | undefined {
+  return results.some((r) => r.model === 'standard') ? 'standard' : results[0]?.model;
+}
+
+/** The summary: per block, the median over the main pass and the forks when there are forks, else the main pass. */
+function summaryLine(results: readonly CaseResult[], forks: readonly ForkSet[]): string {
+  const std = summaryModel(results);
   const at = (block: number): string => {
+    const set = forks.find((f) => f.block === block);
+    if (set && set.results.length > 1) {
+      const one = (v: KernelChoice, name: string): string => {
+        const f = forkRatio(set, v);
+        return f ? `${ratioText(f.median)} (${name}; ${f.count} processes ${ratioText(f.min)}–${ratioText(f.max)})` : `n/a (${name})`;
+      };
+      return `block ${block}: ${one('simd', 'SIMD')}, ${one('relaxed-simd', 'relaxed SIMD')}`;
+    }
     const r = results.find((c) => c.model === std && c.block === block);
     if (!r) return `block ${block}: not measured`;
     return `block ${block}: ${ratioText(ratio(r, 'simd'))} (SIMD), ${ratioText(ratio(r, 'relaxed-simd'))} (relaxed SIMD)`;
   };
-  return `SUMMARY: ${std} model, ours/nam-wasm speed (RTF ratio, > 1 = ours faster) at ${at(128)}; at ${at(32)}.`;
+  return `SUMMARY: ${std} model, ours/nam-wasm speed (RTF ratio, > 1 = ours faster) at ${SUMMARY_BLOCKS.map(at).join('; at ')}.`;
 }
 
 function callgrindReport(c: CallgrindResult): string {
@@ -737,6 +861,14 @@ async function main(): Promise<void> {
   const started = performance.now();
   const opts = parseOptions(process.argv.slice(2));
   const support = runtimeSupport();
+  const simdVariants: KernelChoice[] = [...(support.simd ? ['simd' as const] : []), ...(support.relaxed ? ['relaxed-simd' as const] : [])];
+  if (opts.caseJson) {
+    // A fork: one case, as JSON, nothing else.
+    if (opts.models.length !== 1 || opts.blocks.length !== 1) fail('--case-json takes exactly one --model and one --block');
+    const r = await runCase(opts.models[0]!, opts.blocks[0]!, opts, simdVariants);
+    process.stdout.write(`${CASE_JSON_PREFIX}${JSON.stringify(r)}\n`);
+    return;
+  }
   process.stdout.write(`${header(support, opts)}\n`);
 
   if (opts.speed) {
@@ -744,7 +876,6 @@ async function main(): Promise<void> {
     const loadBlock = opts.blocks.includes(128) ? 128 : opts.blocks[0]!;
     const results: CaseResult[] = [];
     const loads: LoadResult[] = [];
-    const simdVariants: KernelChoice[] = [...(support.simd ? ['simd' as const] : []), ...(support.relaxed ? ['relaxed-simd' as const] : [])];
     for (const model of opts.models) {
       process.stderr.write(`[${modelLabel(model)}] load times\n`);
       if (support.simd) loads.push(await measureLoads(model, loadBlock, opts));
@@ -755,7 +886,9 @@ async function main(): Promise<void> {
     for (const model of opts.models) {
       for (const block of opts.jsBlocks) jsResults.push(await runCase(model, block, opts, ['js']));
     }
-    process.stdout.write(`\n${speedReport(results, jsResults, loads, opts)}\n\n${summaryLine(results)}\n`);
+    const forks = runForks(results, opts);
+    const forkText = forkReport(forks, opts);
+    process.stdout.write(`\n${speedReport(results, jsResults, loads, opts)}\n${forkText ? `\n${forkText}\n` : ''}\n${summaryLine(results, forks)}\n`);
     process.stdout.write(`(speed part: ${((performance.now() - started) / 60_000).toFixed(1)} min, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at its end)\n`);
   }
 
