@@ -5,11 +5,14 @@
  * - the SIMD kernel, the direct kernel and a float64 oracle agree on random weights for several
  *   dilations, block sizes and channel counts (ragged tiles, no bias, accumulating), baseline and
  *   relaxed; the quad path really runs (counted calls; its bits differ from F(2,3)'s);
+ * - d = 1 and 2 (quads de-interleaved by shuffles): the same checks, blocks of 32k only;
  * - block sizes it refuses fall back to F(2,3) or the direct kernel;
  * - a phase conv takes it at block starts (same bits as calling `conv_wino4` directly), keeps its
- *   cross-block pairing when blocks alternate with ragged ones, and restarts cleanly after `reset`.
+ *   cross-block pairing when blocks alternate with ragged ones, and restarts cleanly after `reset`;
+ * - a WaveNet whose 16-channel layers all have d = 1, 2 matches the direct kernels over random
+ *   block sizes and after a reset, and takes F(4,3) exactly at blocks of 32k (its bits there).
  * (The fused `wavenet_layer` epilogue on this path is checked bit for bit against the general layer
- * path by simd-fused-layer.test.ts, whose blocks of 64 take F(4,3) for d = 4, 8, 16.)
+ * path by simd-fused-layer.test.ts, whose blocks of 64 take F(4,3) for d = 1, 2, 4, 8, 16.)
  */
 import { describe, expect, it } from 'vitest';
 import { VARIANTS, rng } from '../simd/harness.ts';
@@ -20,6 +23,12 @@ import { convTiles, packWinograd4Weights, winograd4TileFloats } from '../../src/
 import type { ConvShape } from '../../src/dsp/nam/conv-kernel.ts';
 import { ptr, type Compute } from '../../src/dsp/nam/compute.ts';
 import type { SimdKernels } from '../../src/dsp/nam/simd/kernels.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNam } from '../../src/dsp/nam/index.ts';
+import { buildDsp, createDefaultRegistry } from '../../src/dsp/nam/registry.ts';
+import { MonoModel } from '../../src/dsp/nam/model.ts';
+import { MODELS_DIR } from '../helpers/fixtures.ts';
 
 // The F(4,3) matrices, as the standard construction (points 0, ±1, ±2, ∞) gives them.
 const BT = [
@@ -160,6 +169,16 @@ const CASES: Case[] = [
   { inCh: 3, outCh: 5, d: 4, n: 64, maxBlock: 64, accumulate: true, bias: true },
   { inCh: 1, outCh: 1, d: 4, n: 32, maxBlock: 32, accumulate: false, bias: true },
   { inCh: 24, outCh: 8, d: 20, n: 160, maxBlock: 160, accumulate: false, bias: true }, // lcm(20, 8) = 40
+  // d = 1, 2 (quads de-interleaved by shuffles): n a multiple of 32, segments of 32 quads (128 samples).
+  { inCh: 16, outCh: 16, d: 1, n: 128, maxBlock: 128, accumulate: false, bias: true },
+  { inCh: 16, outCh: 16, d: 2, n: 128, maxBlock: 128, accumulate: true, bias: true },
+  { inCh: 16, outCh: 16, d: 1, n: 32, maxBlock: 32, accumulate: true, bias: true }, // one step
+  { inCh: 16, outCh: 16, d: 2, n: 32, maxBlock: 64, accumulate: false, bias: false },
+  { inCh: 12, outCh: 12, d: 1, n: 96, maxBlock: 96, accumulate: false, bias: true }, // segments of 24 quads (3 steps)
+  { inCh: 17, outCh: 13, d: 2, n: 384, maxBlock: 512, accumulate: false, bias: true }, // 3 segments, ragged tile
+  { inCh: 17, outCh: 13, d: 1, n: 256, maxBlock: 256, accumulate: true, bias: false }, // 2 segments
+  { inCh: 3, outCh: 5, d: 2, n: 64, maxBlock: 64, accumulate: true, bias: true },
+  { inCh: 1, outCh: 1, d: 1, n: 32, maxBlock: 32, accumulate: false, bias: true },
 ];
 
 /** The kernels with conv_wino4 and conv_wino counting their calls (from JavaScript). */
@@ -230,6 +249,32 @@ function worstRelative(got: Float32Array[], want: Float64Array[], prior: Float64
   return { worst: worst / scale, scale };
 }
 
+describe('which convs take F(4,3) at d = 1, 2', () => {
+  const shape = (d: number): ConvShape => ({ inChannels: 16, outChannels: 16, kernelSize: 3, dilation: d, groups: 1, bias: true });
+  it('possible from a block of 32 (d = 3 never); segments of whole multiples of 8 quads, at most 32', () => {
+    for (const d of [1, 2]) {
+      expect(winograd4Possible(shape(d), 32)).toBe(true);
+      expect(winograd4Possible(shape(d), 31)).toBe(false);
+      expect(winograd4Possible({ ...shape(d), kernelSize: 2 }, 128)).toBe(false);
+      expect(winograd4Possible({ ...shape(d), groups: 2 }, 128)).toBe(false);
+      expect([32, 64, 96, 128, 4096].map((m) => winograd4SegmentQuads(d, m))).toEqual([8, 16, 24, 32, 32]);
+    }
+    expect(winograd4Possible(shape(3), 4096)).toBe(false);
+  });
+
+  it('a model-wide conv gets quadStep 32 next to the F(2,3) step 16', () => {
+    const compute = createSimdCompute(128, 1 << 20, false, undefined, true);
+    for (const d of [1, 2]) {
+      const w = new Float32Array(16 * 16 * 3 + 16);
+      const conv = new SimdConvKernel(shape(d), w, compute, compute.simd!);
+      expect(conv.winograd!.quadStep).toBe(32);
+      expect(conv.winograd!.step).toBe(16);
+      expect(conv.winograd!.quadWeightsAt).toBeGreaterThan(0);
+      expect([16, 32, 48, 64, 96, 128].map((n) => conv.winograd!.acceptsQuads(n))).toEqual([false, true, false, true, true, true]);
+    }
+  });
+});
+
 describe.each(VARIANTS)('SIMD F(4,3) vs the direct kernel vs a float64 oracle ($name)', ({ relaxed }) => {
   for (const c of CASES) {
     it(`${c.inCh}→${c.outCh} d${c.d} n${c.n} (max ${c.maxBlock})${c.accumulate ? ' +=' : ''}${c.bias ? '' : ' no bias'}`, () => {
@@ -277,6 +322,12 @@ describe.each(VARIANTS)('SIMD F(4,3) vs the direct kernel vs a float64 oracle ($
       [4, 40, 0, 0],
       [12, 48, 0, 1], // lcm 24: pairs at 48, quads at 96
       [4, 96, 1, 0],
+      [1, 16, 0, 1], // d = 1, 2: pairs at 16k, quads at 32k
+      [2, 48, 0, 1],
+      [1, 40, 0, 0],
+      [2, 24, 0, 0],
+      [1, 64, 1, 0],
+      [2, 96, 1, 0],
     ] as const) {
       const c: Case = { inCh: 16, outCh: 16, d, n, maxBlock: 128, accumulate: false, bias: true };
       const r = rng(d * 100 + n);
@@ -358,4 +409,73 @@ describe.each(VARIANTS)('a phase conv takes F(4,3) at block starts ($name)', ({ 
     expect(second.worst).toBe(first.worst);
     for (let o = 0; o < outCh; o++) expect(out.slice(o * stride, o * stride + sizes.at(-1)!)).toEqual(before[o]);
   });
+});
+
+describe('a WaveNet whose 16-channel layers have d = 1, 2 only', () => {
+  const deluxe = JSON.parse(readFileSync(join(MODELS_DIR, 'deluxe.nam'), 'utf8')) as { config: { layers: { dilations: number[]; channels: number }[] } };
+  // Same weights (the count depends on the number of layers, not their dilations).
+  expect(deluxe.config.layers[0]!.channels).toBe(16);
+  deluxe.config.layers[0]!.dilations = [1, 2, 1, 2, 2, 1, 1, 2, 1, 2];
+  const file = parseNam(JSON.stringify(deluxe));
+  const registry = createDefaultRegistry();
+  const MAX = 128;
+  function model(relaxed: boolean, winograd: boolean): MonoModel {
+    const base = { maxBlockSize: MAX, fastTanh: true, slim: 1, sampleRate: file.sampleRate };
+    const counter = countingCompute(MAX, winograd);
+    buildDsp(file, { ...base, compute: counter }, registry);
+    const dsp = buildDsp(file, { ...base, compute: createSimdCompute(MAX, counter.bytes, relaxed, undefined, winograd) }, registry);
+    return new MonoModel(dsp, file, MAX, true, relaxed ? 'relaxed-simd' : 'simd');
+  }
+  const r = rng(123);
+  const input = new Float32Array(4096).map((_, i) => 0.5 * Math.sin(i * 0.05) + 0.2 * (r() - 0.5));
+  /** The model's output over `input` fed in blocks of the sizes in turn. */
+  function run(m: MonoModel, sizes: readonly number[]): Float32Array {
+    const y = new Float32Array(input.length);
+    for (let at = 0, i = 0; at < input.length; i++) {
+      const n = Math.min(sizes[i % sizes.length]!, input.length - at);
+      m.process(input.subarray(at, at + n), y.subarray(at, at + n));
+      at += n;
+    }
+    return y;
+  }
+  const same = (a: Float32Array, b: Float32Array): boolean => a.every((v, i) => Object.is(v, b[i]));
+
+  for (const { name, relaxed } of VARIANTS) {
+    it(`${name}: F(4,3) at blocks of 32k, F(2,3) at 16 and 48, the direct kernels' output to 1e-5 over random blocks and a reset`, () => {
+      // Without Winograd the engine's output does not depend on the block sizes (control).
+      const off = model(relaxed, false);
+      const ref = run(off, [MAX]);
+      off.reset();
+      expect(same(run(off, [8, 24, 1, 95]), ref)).toBe(true);
+      // With it, the d = 1, 2 layers take F(4,3) at blocks of 32, 64, 128 (one rounding), F(2,3) at 16 and 48 (another).
+      const on = model(relaxed, true);
+      const quad = run(on, [MAX]);
+      for (const sizes of [[32], [64, 32, 96]]) {
+        on.reset();
+        expect(same(run(on, sizes), quad)).toBe(true);
+      }
+      on.reset();
+      const pair = run(on, [16]);
+      on.reset();
+      expect(same(run(on, [48]), pair)).toBe(true);
+      expect(same(quad, pair)).toBe(false);
+      // Random block sizes (some qualify, some not), then a reset and the same sequence again.
+      const rb = rng(relaxed ? 8 : 7);
+      const sizes = Array.from({ length: 60 }, () => [128, 96, 64, 32, 16, 48, 100, 28, 8, 1, 37][Math.floor(rb() * 11)]!);
+      on.reset();
+      const first = run(on, sizes);
+      on.reset();
+      expect(same(run(on, sizes), first)).toBe(true);
+      let peak = 0;
+      for (const y of [quad, pair, first]) {
+        let worst = 0;
+        for (let i = 0; i < input.length; i++) {
+          worst = Math.max(worst, Math.abs(y[i]! - ref[i]!));
+          peak = Math.max(peak, Math.abs(ref[i]!));
+        }
+        expect(worst).toBeLessThan(1e-5);
+      }
+      expect(peak).toBeGreaterThan(0.05);
+    });
+  }
 });

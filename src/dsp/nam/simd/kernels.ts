@@ -49,7 +49,8 @@ export interface SimdKernels {
   ): void;
   /**
    * The K = 3 conv by Winograd F(4,3) over `packWinograd4Weights`; needs dilation ≥ 4, dilation % 4 = 0,
-   * n a multiple of 4·lcm(dilation, 8), segQuads a multiple of lcm(dilation, 8), inCh·(6·segQuads + 16) + 128 floats of scratch.
+   * n a multiple of 4·lcm(dilation, 8), segQuads a multiple of lcm(dilation, 8), inCh·(6·segQuads + 16) + 128 floats of scratch;
+   * or dilation 1 or 2, n a multiple of 32, segQuads a multiple of 8, the same scratch.
    */
   conv_wino4(
     src: number,

@@ -18,10 +18,11 @@
  * then runs every block through `conv_wino_phase`, which picks the block-local path, the phase
  * path or the direct kernel per block and per run of samples; `reset` restarts its clock.
  *
- * Blocks whose size is a multiple of 4·lcm(d, 8) (at block 128: d = 4, 8, 16, 32) take Winograd
- * F(4,3) instead (`conv_wino4`: quads (t, t+d, t+2d, t+3d) inside the block, 6 products per quad,
- * 25% fewer than F(2,3)); a phase conv picks it in `conv_wino_phase` at block starts where the
- * block-local F(2,3) path would run, so the pairing across blocks is unchanged.
+ * Blocks whose size is a multiple of 4·lcm(d, 8) (at block 128: d = 4, 8, 16, 32), or of 32 for
+ * d = 1, 2 (quads de-interleaved by shuffles), take Winograd F(4,3) instead (`conv_wino4`: quads
+ * (t, t+d, t+2d, t+3d) inside the block, 6 products per quad, 25% fewer than F(2,3)); a phase conv
+ * picks it in `conv_wino_phase` at block starts where the block-local F(2,3) path would run, so the
+ * pairing across blocks is unchanged. d = 1, 2 blocks of 16 (not 32) keep F(2,3).
  */
 import { fillBuffer, type Compute } from '../compute.ts';
 import type { ConvShape } from '../conv-kernel.ts';
@@ -53,13 +54,17 @@ export function winogradPossible(shape: ConvShape, maxBlock: number): boolean {
   return shape.kernelSize === 3 && shape.groups === 1 && dilationOk && 2 * pairUnit(d) <= maxBlock;
 }
 
-/** True when `conv_wino4` (F(4,3)) can run `shape` for some block size up to maxBlock: as `winogradPossible`, blocks of 4·lcm(d, 8). */
+/**
+ * True when `conv_wino4` (F(4,3)) can run `shape` for some block size up to maxBlock: as
+ * `winogradPossible`, blocks of 4·lcm(d, 8), or of 32 for d = 1, 2.
+ */
 export function winograd4Possible(shape: ConvShape, maxBlock: number): boolean {
   const d = shape.dilation;
-  return shape.kernelSize === 3 && shape.groups === 1 && d >= 4 && d % 4 === 0 && 4 * pairUnit(d) <= maxBlock;
+  const dilationOk = d === 1 || d === 2 || (d >= 4 && d % 4 === 0);
+  return shape.kernelSize === 3 && shape.groups === 1 && dilationOk && 4 * pairUnit(d) <= maxBlock;
 }
 
-/** Quads per F(4,3) segment: the most multiples of lcm(d, 8) within min(WINOGRAD4_SEGMENT_QUADS, maxBlock/4), at least one. */
+/** Quads per F(4,3) segment: the most multiples of lcm(d, 8) (8 for d = 1, 2) within min(WINOGRAD4_SEGMENT_QUADS, maxBlock/4), at least one. */
 export function winograd4SegmentQuads(dilation: number, maxBlock: number): number {
   const unit = pairUnit(dilation);
   return unit * Math.max(1, Math.floor(Math.min(WINOGRAD4_SEGMENT_QUADS, maxBlock / 4) / unit));
@@ -100,7 +105,7 @@ export class WinogradConv {
   /** Block sizes the block-local path (`conv_wino`) takes must be multiples of this: 2·lcm(d, 8); 0 when it has none. */
   readonly step: number;
   readonly segPairs: number;
-  /** Block sizes the F(4,3) path (`conv_wino4`) takes must be multiples of this: 4·lcm(d, 8); 0 when it has none. */
+  /** Block sizes the F(4,3) path (`conv_wino4`) takes must be multiples of this: 4·lcm(d, 8) (32 for d = 1, 2); 0 when it has none. */
   readonly quadStep: number;
   readonly segQuads: number;
   /** Byte address of the packed F(4,3) matrices (0: none). */

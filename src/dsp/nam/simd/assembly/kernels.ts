@@ -39,7 +39,8 @@
  *
  * conv_wino4(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads)
  *   The K = 3 conv by Winograd F(4,3) (6 products per output quad instead of 12) for d ≥ 4, d % 4 = 0
- *   and n a multiple of 4·lcm(d, 8); weights from `packWinograd4Weights`, scratch at the function.
+ *   and n a multiple of 4·lcm(d, 8), or d = 1, 2 and n a multiple of 32 (quads de-interleaved by
+ *   shuffles); weights from `packWinograd4Weights`, scratch at the function.
  *
  * conv_wino_phase(src, srcStride, dst, dstStride, w, wDirect, tiles, inCh, dilation, n, accumulate, scratch, state)
  *   The same conv for any block size, Winograd pairs (t, t+d) taken by absolute time through a
@@ -977,7 +978,7 @@ function wino_put(q: usize, v: v128, accumulate: i32): void {
   v128.store(q, accumulate ? f32x4.add(v, v128.load(q)) : v);
 }
 
-// ── Winograd F(4,3) convolution (K = 3, dilation d ≥ 4, d % 4 = 0) ──────────────────────────────
+// ── Winograd F(4,3) convolution (K = 3, dilation 1, 2, or d ≥ 4 with d % 4 = 0) ─────────────────
 
 /**
  * conv_wino4(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads)
@@ -1003,7 +1004,8 @@ function wino_put(q: usize, v: v128, accumulate: i32): void {
  *
  * w: per tile, the sets G1, G2, G3, G4, G0, G5 in that order, each for each input channel 16 floats
  *    (4 outputs × 4 lanes), then G1's bias (16 floats).
- * scratch: inCh·(6·segQuads + 16) + 128 floats, 16-byte aligned.
+ * scratch: inCh·(6·segQuads + 16) + 128 floats, 16-byte aligned. d = 1, 2: `wino4SmallCore`
+ * (n a multiple of 32, segQuads a multiple of 8; same weights and scratch).
  */
 export function conv_wino4(
   src: usize,
@@ -1019,7 +1021,11 @@ export function conv_wino4(
   scratch: usize,
   segQuads: i32,
 ): void {
-  wino4Core(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads, false, 0, 0, 0, 0, 0);
+  if (dilation < 4) {
+    wino4SmallCore(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads, false, 0, 0, 0, 0, 0);
+  } else {
+    wino4Core(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads, false, 0, 0, 0, 0, 0);
+  }
 }
 
 /** `conv_wino4` (accumulate = 0) with the layer epilogue of `conv_layer_fused` (`layerOut`). */
@@ -1041,7 +1047,11 @@ function conv_wino4_layer_fused(
   acc: usize,
   fast: i32,
 ): void {
-  wino4Core(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segQuads, true, mw, mIn, cond, acc, fast);
+  if (dilation < 4) {
+    wino4SmallCore(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segQuads, true, mw, mIn, cond, acc, fast);
+  } else {
+    wino4Core(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segQuads, true, mw, mIn, cond, acc, fast);
+  }
 }
 
 /**
@@ -1200,6 +1210,37 @@ function wino4Middle(
   wino4Emit(q + (dB << 1), y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, r0, r1, r2, r3);
 }
 
+/**
+ * B^T·x of one vector of 4 quads (x0…x5 = x[t−2d] … x[t+3d] per lane) to u0…u5 at u (96 bytes).
+ * With r = x4 − x2, e = x3 − x1, P = x4 − 4x2, Q = x3 − 4x1:
+ * u0 = 4(x0 − x2) + r, u1 = P + Q, u2 = P − Q, u3 = r + 2e, u4 = r − 2e, u5 = (x5 − x3) − 4e.
+ */
+@inline
+function wino4Input(
+  u: usize,
+  x0: v128,
+  x1: v128,
+  x2: v128,
+  x3: v128,
+  x4: v128,
+  x5: v128,
+  four: v128,
+  mfour: v128,
+  two: v128,
+  mtwo: v128,
+): void {
+  const r = f32x4.sub(x4, x2);
+  const e = f32x4.sub(x3, x1);
+  const P = madd(mfour, x2, x4);
+  const Q = madd(mfour, x1, x3);
+  v128.store(u, madd(four, f32x4.sub(x0, x2), r), 0);
+  v128.store(u, f32x4.add(P, Q), 16);
+  v128.store(u, f32x4.sub(P, Q), 32);
+  v128.store(u, madd(two, e, r), 48);
+  v128.store(u, madd(mtwo, e, r), 64);
+  v128.store(u, madd(mfour, e, f32x4.sub(x5, x3)), 80);
+}
+
 /** The F(4,3) conv; with `fused` (a constant) the layer epilogue at each final output. */
 @inline
 function wino4Core(
@@ -1249,22 +1290,8 @@ function wino4Core(
       let u = scratch + <usize>c * chStep;
       let left = dB;
       for (let k = 0; k < vectors; k++) {
-        const x1 = v128.load(p - dB);
-        const x2 = v128.load(p);
-        const x3 = v128.load(p + dB);
-        const x4 = v128.load(p + (dB << 1));
-        // With r = x4 − x2, e = x3 − x1, P = x4 − 4x2, Q = x3 − 4x1:
-        // u0 = 4(x0 − x2) + r, u1 = P + Q, u2 = P − Q, u3 = r + 2e, u4 = r − 2e, u5 = (x5 − x3) − 4e.
-        const r = f32x4.sub(x4, x2);
-        const e = f32x4.sub(x3, x1);
-        const P = madd(mfour, x2, x4);
-        const Q = madd(mfour, x1, x3);
-        v128.store(u, madd(four, f32x4.sub(v128.load(p - (dB << 1)), x2), r), 0);
-        v128.store(u, f32x4.add(P, Q), 16);
-        v128.store(u, f32x4.sub(P, Q), 32);
-        v128.store(u, madd(two, e, r), 48);
-        v128.store(u, madd(mtwo, e, r), 64);
-        v128.store(u, madd(mfour, e, f32x4.sub(v128.load(p + dB * 3), x3)), 80);
+        wino4Input(u, v128.load(p - (dB << 1)), v128.load(p - dB), v128.load(p), v128.load(p + dB), v128.load(p + (dB << 1)),
+          v128.load(p + dB * 3), four, mfour, two, mtwo);
         u += 96;
         p += 16;
         left -= 16;
@@ -1368,6 +1395,245 @@ function wino4Core(
         wino4Emit(ta + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, a0, a1, a2, a3);
         wino4Emit(tb + q3, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, b0, b1, b2, b3);
       }
+    }
+  }
+}
+
+/**
+ * `conv_wino4` for d = 1 or 2 (n a multiple of 32, segQuads a multiple of 8). The quads
+ * (t, t+d, t+2d, t+3d) lie inside runs of 4d samples: d = 1 four consecutive samples (t % 4 = 0),
+ * d = 2 two interleaved quads per 8 samples (t % 8 = 0 or 1). A vector of u holds 4 quads of
+ * 16 samples s…s+15 (s % 16 = 0): d = 1 the quads at s, s+4, s+8, s+12 (lane q holds
+ * x[s + 4q − 2 + j] for x_j: a 4×4 transpose of the samples, x0 and x1 one lane on from the previous
+ * vector's x4 and x5); d = 2 the quads at s, s+1, s+8, s+9 (x_j from two samples of each of two
+ * vectors 8 apart). The products are `wino4Core`'s (`wino4Pass`, same weights); the four outputs
+ * of each quad wait in the m1…m4 scratch (`wino4Keep`, then y[t] and y[t+3d] from the m0 and m5
+ * passes) and are re-interleaved into sample order (`wino4SmallOut`). Scratch as `conv_wino4`.
+ */
+@inline
+function wino4SmallCore(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  segQuads: i32,
+  fused: bool,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  const mTileBytes = (<usize>mIn << 6) + 64;
+  const interleaved = dilation == 2;
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  const chStep = <usize>segQuads * 24 + 64;
+  const chanEnd = <usize>inCh * chStep;
+  const k1 = scratch + chanEnd;
+  const k2 = k1 + 128;
+  const k3 = k2 + 128;
+  const k4 = k3 + 128;
+  const setBytes = <usize>inCh << 6;
+  const tileBytes = setBytes * 6 + 64;
+  const seg = segQuads << 2;
+  const four = f32x4.splat(4);
+  const mfour = f32x4.splat(-4);
+  const two = f32x4.splat(2);
+  const mtwo = f32x4.splat(-2);
+  for (let s0 = 0; s0 < n; s0 += seg) {
+    const vectors = (min(s0 + seg, n) - s0) >> 4;
+    // 1. Input transform, 16 samples (4 quads) per vector of u.
+    for (let c = 0; c < inCh; c++) {
+      let p = src + <usize>c * srcStep + (<usize>s0 << 2);
+      let u = scratch + <usize>c * chStep;
+      if (interleaved) {
+        for (let k = 0; k < vectors; k++) {
+          const Rm = v128.load(p - 16);
+          const R0 = v128.load(p, 0);
+          const R1 = v128.load(p, 16);
+          const R2 = v128.load(p, 32);
+          const R3 = v128.load(p, 48);
+          wino4Input(
+            u,
+            v128.shuffle<f32>(Rm, R1, 0, 1, 4, 5),
+            v128.shuffle<f32>(Rm, R1, 2, 3, 6, 7),
+            v128.shuffle<f32>(R0, R2, 0, 1, 4, 5),
+            v128.shuffle<f32>(R0, R2, 2, 3, 6, 7),
+            v128.shuffle<f32>(R1, R3, 0, 1, 4, 5),
+            v128.shuffle<f32>(R1, R3, 2, 3, 6, 7),
+            four,
+            mfour,
+            two,
+            mtwo,
+          );
+          u += 96;
+          p += 64;
+        }
+      } else {
+        // Lane 3 of the "previous x4, x5": x[s − 2], x[s − 1].
+        const L = v128.load(p - 8);
+        let x4p = v128.shuffle<f32>(L, L, 0, 0, 0, 0);
+        let x5p = v128.shuffle<f32>(L, L, 1, 1, 1, 1);
+        for (let k = 0; k < vectors; k++) {
+          const R0 = v128.load(p, 0);
+          const R1 = v128.load(p, 16);
+          const R2 = v128.load(p, 32);
+          const R3 = v128.load(p, 48);
+          const T0 = v128.shuffle<f32>(R0, R1, 0, 4, 1, 5);
+          const T1 = v128.shuffle<f32>(R0, R1, 2, 6, 3, 7);
+          const T2 = v128.shuffle<f32>(R2, R3, 0, 4, 1, 5);
+          const T3 = v128.shuffle<f32>(R2, R3, 2, 6, 3, 7);
+          const x4 = v128.shuffle<f32>(T1, T3, 0, 1, 4, 5);
+          const x5 = v128.shuffle<f32>(T1, T3, 2, 3, 6, 7);
+          wino4Input(
+            u,
+            v128.shuffle<f32>(x4p, x4, 3, 4, 5, 6),
+            v128.shuffle<f32>(x5p, x5, 3, 4, 5, 6),
+            v128.shuffle<f32>(T0, T2, 0, 1, 4, 5),
+            v128.shuffle<f32>(T0, T2, 2, 3, 6, 7),
+            x4,
+            x5,
+            four,
+            mfour,
+            two,
+            mtwo,
+          );
+          x4p = x4;
+          x5p = x5;
+          u += 96;
+          p += 64;
+        }
+      }
+    }
+    // 2. Products per tile and 8 quads (32 samples); output transform, then re-interleaving.
+    for (let tile = 0; tile < tiles; tile++) {
+      const w1 = w + <usize>tile * tileBytes;
+      const w2 = w1 + setBytes;
+      const w3 = w2 + setBytes;
+      const w4 = w3 + setBytes;
+      const w0 = w4 + setBytes;
+      const w5 = w0 + setBytes;
+      const bias = w5 + setBytes;
+      const y0 = dst + <usize>(tile << 2) * dstStep;
+      const accRows = acc + <usize>(tile << 2) * dstStep;
+      const mt = mw + <usize>tile * mTileBytes;
+      for (let v = 0; v < vectors; v += 2) {
+        const u0 = scratch + <usize>v * 96;
+        const uEnd = u0 + chanEnd;
+        wino4Pass(u0 + 16, uEnd + 16, chStep, w1, bias, 0, k1);
+        wino4Pass(u0 + 32, uEnd + 32, chStep, w2, 0, 0, k2);
+        wino4Pass(u0 + 48, uEnd + 48, chStep, w3, 0, 0, k3);
+        wino4Pass(u0 + 64, uEnd + 64, chStep, w4, 0, 0, k4);
+        wino4Keep(k1, k2, k3, k4);
+        // y[t] = (s + S) + m0 to k1, y[t+3d] = (e + 8E) + m5 to k2.
+        wino4Pass(u0, uEnd, chStep, w0, k1, 64, k1);
+        wino4Pass(u0 + 80, uEnd + 80, chStep, w5, k2, 64, k2);
+        const q = y0 + (<usize>(s0 + (v << 4)) << 2);
+        wino4SmallOut(q, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, interleaved, k1, k3, k4, k2);
+        wino4SmallOut(q + 64, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, interleaved, k1 + 64, k3 + 64, k4 + 64, k2 + 64);
+      }
+    }
+  }
+}
+
+/**
+ * `wino4Middle` kept in the scratch (both vectors of a step, 8 rows): y[t+d] = e + 2E to k3,
+ * y[t+2d] = s + 4S to k4, s + S to k1, e + 8E to k2 (the same operations).
+ */
+@inline
+function wino4Keep(k1: usize, k2: usize, k3: usize, k4: usize): void {
+  const two = f32x4.splat(2);
+  const four = f32x4.splat(4);
+  const eight = f32x4.splat(8);
+  for (let o: usize = 0; o < 128; o += 16) {
+    const m1 = v128.load(k1 + o);
+    const m2 = v128.load(k2 + o);
+    const m3 = v128.load(k3 + o);
+    const m4 = v128.load(k4 + o);
+    const s = f32x4.add(m1, m2);
+    const e = f32x4.sub(m1, m2);
+    const S = f32x4.add(m3, m4);
+    const E = f32x4.sub(m3, m4);
+    v128.store(k1 + o, f32x4.add(s, S));
+    v128.store(k2 + o, madd(eight, E, e));
+    v128.store(k3 + o, madd(two, E, e));
+    v128.store(k4 + o, madd(four, S, s));
+  }
+}
+
+/**
+ * One vector of 4 quads of `wino4SmallCore` (16 samples × 4 rows at q): per row, y[t], y[t+d],
+ * y[t+2d], y[t+3d] of the 4 quads (rows 16 bytes apart at f0, f1, f2, f3) re-interleaved into
+ * 4 vectors of consecutive samples (d = 1: a 4×4 transpose; d = 2: pairs of lanes), then
+ * stored/added; with `fused`, stored and then run through `layerOut` per 4 samples (the values it
+ * gets are the stored ones, so the bits are those of the separate kernels).
+ */
+@inline
+function wino4SmallOut(
+  q: usize,
+  y0: usize,
+  dstStep: usize,
+  accumulate: i32,
+  fused: bool,
+  accRows: usize,
+  cond: usize,
+  mt: usize,
+  mIn: i32,
+  fast: i32,
+  interleaved: bool,
+  f0: usize,
+  f1: usize,
+  f2: usize,
+  f3: usize,
+): void {
+  for (let o: usize = 0; o < 64; o += 16) {
+    const Y0 = v128.load(f0 + o);
+    const Y1 = v128.load(f1 + o);
+    const Y2 = v128.load(f2 + o);
+    const Y3 = v128.load(f3 + o);
+    let O0: v128, O1: v128, O2: v128, O3: v128;
+    if (interleaved) {
+      O0 = v128.shuffle<f32>(Y0, Y1, 0, 1, 4, 5);
+      O1 = v128.shuffle<f32>(Y2, Y3, 0, 1, 4, 5);
+      O2 = v128.shuffle<f32>(Y0, Y1, 2, 3, 6, 7);
+      O3 = v128.shuffle<f32>(Y2, Y3, 2, 3, 6, 7);
+    } else {
+      const T0 = v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
+      const T1 = v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7);
+      const T2 = v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
+      const T3 = v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7);
+      O0 = v128.shuffle<f32>(T0, T2, 0, 1, 4, 5);
+      O1 = v128.shuffle<f32>(T0, T2, 2, 3, 6, 7);
+      O2 = v128.shuffle<f32>(T1, T3, 0, 1, 4, 5);
+      O3 = v128.shuffle<f32>(T1, T3, 2, 3, 6, 7);
+    }
+    const row = q + (o >> 4) * dstStep;
+    if (fused) {
+      v128.store(row, O0, 0);
+      v128.store(row, O1, 16);
+      v128.store(row, O2, 32);
+      v128.store(row, O3, 48);
+    } else {
+      wino_put(row, O0, accumulate);
+      wino_put(row + 16, O1, accumulate);
+      wino_put(row + 32, O2, accumulate);
+      wino_put(row + 48, O3, accumulate);
+    }
+  }
+  if (fused) {
+    for (let g: usize = 0; g < 64; g += 16) {
+      const at = q + g;
+      const off = at - y0;
+      layerOut(at, accRows + off, cond + off, dstStep, dstStep, mt, mIn, fast,
+        v128.load(at), v128.load(at + dstStep), v128.load(at + 2 * dstStep), v128.load(at + 3 * dstStep));
     }
   }
 }
