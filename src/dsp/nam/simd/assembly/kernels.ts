@@ -1570,11 +1570,10 @@ function wino4Keep(k1: usize, k2: usize, k3: usize, k4: usize): void {
 }
 
 /**
- * One vector of 4 quads of `wino4SmallCore` (16 samples × 4 rows at q): per row, y[t], y[t+d],
- * y[t+2d], y[t+3d] of the 4 quads (rows 16 bytes apart at f0, f1, f2, f3) re-interleaved into
- * 4 vectors of consecutive samples (d = 1: a 4×4 transpose; d = 2: pairs of lanes), then
- * stored/added; with `fused`, stored and then run through `layerOut` per 4 samples (the values it
- * gets are the stored ones, so the bits are those of the separate kernels).
+ * One vector of 4 quads of `wino4SmallCore` (16 samples × 4 rows at q): y[t], y[t+d], y[t+2d],
+ * y[t+3d] of the 4 quads (per row, rows 16 bytes apart, at f0, f1, f2, f3) re-interleaved into
+ * sample order, two groups of 4 samples at a time (`wino4SmallPair`), each stored/added or run
+ * through the layer epilogue on registers (`wino4Emit`).
  */
 @inline
 function wino4SmallOut(
@@ -1594,48 +1593,98 @@ function wino4SmallOut(
   f2: usize,
   f3: usize,
 ): void {
-  for (let o: usize = 0; o < 64; o += 16) {
-    const Y0 = v128.load(f0 + o);
-    const Y1 = v128.load(f1 + o);
-    const Y2 = v128.load(f2 + o);
-    const Y3 = v128.load(f3 + o);
-    let O0: v128, O1: v128, O2: v128, O3: v128;
-    if (interleaved) {
-      O0 = v128.shuffle<f32>(Y0, Y1, 0, 1, 4, 5);
-      O1 = v128.shuffle<f32>(Y2, Y3, 0, 1, 4, 5);
-      O2 = v128.shuffle<f32>(Y0, Y1, 2, 3, 6, 7);
-      O3 = v128.shuffle<f32>(Y2, Y3, 2, 3, 6, 7);
-    } else {
-      const T0 = v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
-      const T1 = v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7);
-      const T2 = v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
-      const T3 = v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7);
-      O0 = v128.shuffle<f32>(T0, T2, 0, 1, 4, 5);
-      O1 = v128.shuffle<f32>(T0, T2, 2, 3, 6, 7);
-      O2 = v128.shuffle<f32>(T1, T3, 0, 1, 4, 5);
-      O3 = v128.shuffle<f32>(T1, T3, 2, 3, 6, 7);
-    }
-    const row = q + (o >> 4) * dstStep;
-    if (fused) {
-      v128.store(row, O0, 0);
-      v128.store(row, O1, 16);
-      v128.store(row, O2, 32);
-      v128.store(row, O3, 48);
-    } else {
-      wino_put(row, O0, accumulate);
-      wino_put(row + 16, O1, accumulate);
-      wino_put(row + 32, O2, accumulate);
-      wino_put(row + 48, O3, accumulate);
-    }
+  if (interleaved) {
+    // d = 2: y[t], y[t+d] give samples 0…3 (lanes 0, 1 of each) and 8…11 (lanes 2, 3); y[t+2d], y[t+3d] give 4…7 and 12…15.
+    wino4SmallPair(q, 0, 32, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, true, false, f0, f1);
+    wino4SmallPair(q, 16, 48, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, true, false, f2, f3);
+  } else {
+    // d = 1: a 4×4 transpose per row; lanes 0, 1 of the quads give samples 0…7, lanes 2, 3 samples 8…15.
+    wino4SmallPair(q, 0, 16, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, false, false, f0, f1, f2, f3);
+    wino4SmallPair(q, 32, 48, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, false, true, f0, f1, f2, f3);
   }
-  if (fused) {
-    for (let g: usize = 0; g < 64; g += 16) {
-      const at = q + g;
-      const off = at - y0;
-      layerOut(at, accRows + off, cond + off, dstStep, dstStep, mt, mIn, fast,
-        v128.load(at), v128.load(at + dstStep), v128.load(at + 2 * dstStep), v128.load(at + 3 * dstStep));
-    }
+}
+
+/**
+ * Two groups of 4 samples × 4 rows of `wino4SmallOut` (at q + lo and q + hi bytes). interleaved
+ * (d = 2): from the rows at fa, fb, lanes 0, 1 of each to `lo`, lanes 2, 3 to `hi`. Else (d = 1):
+ * column `upper ? 2 : 0` of the 4×4 transpose of the rows at fa, fb, fc, fd to `lo`, the next
+ * column to `hi`.
+ */
+@inline
+function wino4SmallPair(
+  q: usize,
+  lo: usize,
+  hi: usize,
+  y0: usize,
+  dstStep: usize,
+  accumulate: i32,
+  fused: bool,
+  accRows: usize,
+  cond: usize,
+  mt: usize,
+  mIn: i32,
+  fast: i32,
+  interleaved: bool,
+  upper: bool,
+  fa: usize,
+  fb: usize,
+  fc: usize = 0,
+  fd: usize = 0,
+): void {
+  let l0: v128, l1: v128, l2: v128, l3: v128, h0: v128, h1: v128, h2: v128, h3: v128;
+  if (interleaved) {
+    let A = v128.load(fa, 0);
+    let B = v128.load(fb, 0);
+    l0 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
+    h0 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
+    A = v128.load(fa, 16);
+    B = v128.load(fb, 16);
+    l1 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
+    h1 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
+    A = v128.load(fa, 32);
+    B = v128.load(fb, 32);
+    l2 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
+    h2 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
+    A = v128.load(fa, 48);
+    B = v128.load(fb, 48);
+    l3 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
+    h3 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
+  } else {
+    let Y0 = v128.load(fa, 0);
+    let Y1 = v128.load(fb, 0);
+    let Y2 = v128.load(fc, 0);
+    let Y3 = v128.load(fd, 0);
+    let Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
+    let Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
+    l0 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
+    h0 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
+    Y0 = v128.load(fa, 16);
+    Y1 = v128.load(fb, 16);
+    Y2 = v128.load(fc, 16);
+    Y3 = v128.load(fd, 16);
+    Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
+    Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
+    l1 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
+    h1 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
+    Y0 = v128.load(fa, 32);
+    Y1 = v128.load(fb, 32);
+    Y2 = v128.load(fc, 32);
+    Y3 = v128.load(fd, 32);
+    Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
+    Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
+    l2 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
+    h2 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
+    Y0 = v128.load(fa, 48);
+    Y1 = v128.load(fb, 48);
+    Y2 = v128.load(fc, 48);
+    Y3 = v128.load(fd, 48);
+    Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
+    Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
+    l3 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
+    h3 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
   }
+  wino4Emit(q + lo, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, l0, l1, l2, l3);
+  wino4Emit(q + hi, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, h0, h1, h2, h3);
 }
 
 // ── Phase Winograd F(2,3): pairs by absolute time, across blocks (K = 3, d ≥ 8, d % 8 = 0) ───────
