@@ -1022,7 +1022,7 @@ export function conv_wino4(
   segQuads: i32,
 ): void {
   if (dilation < 4) {
-    wino4SmallCore(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads, false, 0, 0, 0, 0, 0);
+    wino4Small(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads);
   } else {
     wino4Core(src, srcStride, dst, dstStride, w, tiles, inCh, dilation, n, accumulate, scratch, segQuads, false, 0, 0, 0, 0, 0);
   }
@@ -1047,8 +1047,10 @@ function conv_wino4_layer_fused(
   acc: usize,
   fast: i32,
 ): void {
-  if (dilation < 4) {
-    wino4SmallCore(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segQuads, true, mw, mIn, cond, acc, fast);
+  if (dilation == 1) {
+    wino4D1Fused(src, srcStride, dst, stride, w, tiles, inCh, n, scratch, segQuads, mw, mIn, cond, acc, fast);
+  } else if (dilation == 2) {
+    wino4D2Fused(src, srcStride, dst, stride, w, tiles, inCh, n, scratch, segQuads, mw, mIn, cond, acc, fast);
   } else {
     wino4Core(src, srcStride, dst, stride, w, tiles, inCh, dilation, n, 0, scratch, segQuads, true, mw, mIn, cond, acc, fast);
   }
@@ -1400,15 +1402,85 @@ function wino4Core(
 }
 
 /**
+ * `wino4SmallCore` plain (d = 1 or 2), and fused for d = 1 and for d = 2: each its own function, not
+ * inlined into `conv_wino4` / `conv_wino4_layer_fused`. V8's code for one body holding several of
+ * these cores came out much slower (measured at block 128, baseline SIMD, 16→16: the fused d ≥ 4
+ * path 4.4 → 8.0 µs with the small cores in its body); the fused d = 1 and d = 2 forms are split
+ * likewise (smaller bodies; d = 1 measured a few percent faster than sharing one).
+ */
+function wino4Small(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  dilation: i32,
+  n: i32,
+  accumulate: i32,
+  scratch: usize,
+  segQuads: i32,
+): void {
+  if (dilation == 2) {
+    wino4SmallCore(src, srcStride, dst, dstStride, w, tiles, inCh, 2, n, accumulate, scratch, segQuads, false, true, 0, 0, 0, 0, 0);
+  } else {
+    wino4SmallCore(src, srcStride, dst, dstStride, w, tiles, inCh, 1, n, accumulate, scratch, segQuads, false, false, 0, 0, 0, 0, 0);
+  }
+}
+
+function wino4D1Fused(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  stride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  n: i32,
+  scratch: usize,
+  segQuads: i32,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  wino4SmallCore(src, srcStride, dst, stride, w, tiles, inCh, 1, n, 0, scratch, segQuads, true, false, mw, mIn, cond, acc, fast);
+}
+
+function wino4D2Fused(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  stride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  n: i32,
+  scratch: usize,
+  segQuads: i32,
+  mw: usize,
+  mIn: i32,
+  cond: usize,
+  acc: usize,
+  fast: i32,
+): void {
+  wino4SmallCore(src, srcStride, dst, stride, w, tiles, inCh, 2, n, 0, scratch, segQuads, true, true, mw, mIn, cond, acc, fast);
+}
+
+/**
  * `conv_wino4` for d = 1 or 2 (n a multiple of 32, segQuads a multiple of 8). The quads
  * (t, t+d, t+2d, t+3d) lie inside runs of 4d samples: d = 1 four consecutive samples (t % 4 = 0),
  * d = 2 two interleaved quads per 8 samples (t % 8 = 0 or 1). A vector of u holds 4 quads of
  * 16 samples s…s+15 (s % 16 = 0): d = 1 the quads at s, s+4, s+8, s+12 (lane q holds
  * x[s + 4q − 2 + j] for x_j: a 4×4 transpose of the samples, x0 and x1 one lane on from the previous
  * vector's x4 and x5); d = 2 the quads at s, s+1, s+8, s+9 (x_j from two samples of each of two
- * vectors 8 apart). The products are `wino4Core`'s (`wino4Pass`, same weights); the four outputs
- * of each quad wait in the m1…m4 scratch (`wino4Keep`, then y[t] and y[t+3d] from the m0 and m5
- * passes) and are re-interleaved into sample order (`wino4SmallOut`). Scratch as `conv_wino4`.
+ * vectors 8 apart). The products are `wino4Core`'s (`wino4Pass`, same weights, same operations per
+ * output); y[t+d] and y[t+2d] wait in the m1…m4 scratch (`wino4Keep`), y[t] on registers for d = 2
+ * (re-interleaved with y[t+d] by `wino4Lanes`) or in the scratch for d = 1, y[t+3d] on registers;
+ * then d = 2 pairs it with y[t+2d] (`wino4Lanes`), d = 1 transposes all four (`wino4Transposed`).
+ * `interleaved` (a constant): d = 2. Scratch as `conv_wino4`.
  */
 @inline
 function wino4SmallCore(
@@ -1425,6 +1497,7 @@ function wino4SmallCore(
   scratch: usize,
   segQuads: i32,
   fused: bool,
+  interleaved: bool,
   mw: usize,
   mIn: i32,
   cond: usize,
@@ -1432,7 +1505,6 @@ function wino4SmallCore(
   fast: i32,
 ): void {
   const mTileBytes = (<usize>mIn << 6) + 64;
-  const interleaved = dilation == 2;
   const srcStep = <usize>srcStride << 2;
   const dstStep = <usize>dstStride << 2;
   const chStep = <usize>segQuads * 24 + 64;
@@ -1533,20 +1605,94 @@ function wino4SmallCore(
         wino4Pass(u0 + 48, uEnd + 48, chStep, w3, 0, 0, k3);
         wino4Pass(u0 + 64, uEnd + 64, chStep, w4, 0, 0, k4);
         wino4Keep(k1, k2, k3, k4);
-        // y[t] = (s + S) + m0 to k1, y[t+3d] = (e + 8E) + m5 to k2.
-        wino4Pass(u0, uEnd, chStep, w0, k1, 64, k1);
-        wino4Pass(u0 + 80, uEnd + 80, chStep, w5, k2, 64, k2);
         const q = y0 + (<usize>(s0 + (v << 4)) << 2);
-        wino4SmallOut(q, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, interleaved, k1, k3, k4, k2);
-        wino4SmallOut(q + 64, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, interleaved, k1 + 64, k3 + 64, k4 + 64, k2 + 64);
+        let a0: v128, a1: v128, a2: v128, a3: v128, b0: v128, b1: v128, b2: v128, b3: v128;
+        let p: usize = 0;
+        let pEnd: usize = 0;
+        let wp: usize = 0;
+        if (interleaved) {
+          // y[t] = (s + S) + m0 on registers, with y[t+d] (k3): samples 0…3 and 8…11 of each vector.
+          a0 = v128.load(k1, 0);
+          a1 = v128.load(k1, 16);
+          a2 = v128.load(k1, 32);
+          a3 = v128.load(k1, 48);
+          b0 = v128.load(k1, 64);
+          b1 = v128.load(k1, 80);
+          b2 = v128.load(k1, 96);
+          b3 = v128.load(k1, 112);
+          p = u0;
+          pEnd = uEnd;
+          wp = w0;
+          do {
+            const ua = v128.load(p, 0);
+            const ub = v128.load(p, 96);
+            let wv = v128.load(wp, 0);
+            a0 = madd(wv, ua, a0);
+            b0 = madd(wv, ub, b0);
+            wv = v128.load(wp, 16);
+            a1 = madd(wv, ua, a1);
+            b1 = madd(wv, ub, b1);
+            wv = v128.load(wp, 32);
+            a2 = madd(wv, ua, a2);
+            b2 = madd(wv, ub, b2);
+            wv = v128.load(wp, 48);
+            a3 = madd(wv, ua, a3);
+            b3 = madd(wv, ub, b3);
+            p += chStep;
+            wp += 64;
+          } while (p != pEnd);
+          wino4Lanes(q, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, 0, true, k3, a0, a1, a2, a3);
+          wino4Lanes(q + 64, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, 0, true, k3 + 64, b0, b1, b2, b3);
+        } else {
+          // y[t] = (s + S) + m0 to k1 (the transpose needs all four outputs of a quad).
+          wino4Pass(u0, uEnd, chStep, w0, k1, 64, k1);
+        }
+        // y[t+3d] = (e + 8E) + m5 on registers.
+        a0 = v128.load(k2, 0);
+        a1 = v128.load(k2, 16);
+        a2 = v128.load(k2, 32);
+        a3 = v128.load(k2, 48);
+        b0 = v128.load(k2, 64);
+        b1 = v128.load(k2, 80);
+        b2 = v128.load(k2, 96);
+        b3 = v128.load(k2, 112);
+        p = u0 + 80;
+        pEnd = uEnd + 80;
+        wp = w5;
+        do {
+          const ua = v128.load(p, 0);
+          const ub = v128.load(p, 96);
+          let wv = v128.load(wp, 0);
+          a0 = madd(wv, ua, a0);
+          b0 = madd(wv, ub, b0);
+          wv = v128.load(wp, 16);
+          a1 = madd(wv, ua, a1);
+          b1 = madd(wv, ub, b1);
+          wv = v128.load(wp, 32);
+          a2 = madd(wv, ua, a2);
+          b2 = madd(wv, ub, b2);
+          wv = v128.load(wp, 48);
+          a3 = madd(wv, ua, a3);
+          b3 = madd(wv, ub, b3);
+          p += chStep;
+          wp += 64;
+        } while (p != pEnd);
+        if (interleaved) {
+          // With y[t+2d] (k4): samples 4…7 and 12…15 of each vector.
+          wino4Lanes(q, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, 16, false, k4, a0, a1, a2, a3);
+          wino4Lanes(q + 64, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, 16, false, k4 + 64, b0, b1, b2, b3);
+        } else {
+          wino4Transposed(q, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, k1, k3, k4, a0, a1, a2, a3);
+          wino4Transposed(q + 64, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, k1 + 64, k3 + 64, k4 + 64, b0, b1, b2, b3);
+        }
       }
     }
   }
 }
 
 /**
- * `wino4Middle` kept in the scratch (both vectors of a step, 8 rows): y[t+d] = e + 2E to k3,
- * y[t+2d] = s + 4S to k4, s + S to k1, e + 8E to k2 (the same operations).
+ * `wino4Middle`'s output transform kept in the scratch (both vectors of a step, 8 rows): y[t+d] =
+ * e + 2E to k3, y[t+2d] = s + 4S to k4, s + S to k1, e + 8E to k2 (the same operations).
  */
 @inline
 function wino4Keep(k1: usize, k2: usize, k3: usize, k4: usize): void {
@@ -1570,13 +1716,12 @@ function wino4Keep(k1: usize, k2: usize, k3: usize, k4: usize): void {
 }
 
 /**
- * One vector of 4 quads of `wino4SmallCore` (16 samples × 4 rows at q): y[t], y[t+d], y[t+2d],
- * y[t+3d] of the 4 quads (per row, rows 16 bytes apart, at f0, f1, f2, f3) re-interleaved into
- * sample order, two groups of 4 samples at a time (`wino4SmallPair`), each stored/added or run
- * through the layer epilogue on registers (`wino4Emit`).
+ * Half the d = 2 outputs of one vector of `wino4SmallCore` (16 samples × 4 rows at q): per row i,
+ * r_i (registers) and the row at f + 16i, r first when `regFirst` (a constant); lanes 0, 1 of both
+ * give the 4 samples at byte `off`, lanes 2, 3 the 4 samples 8 later.
  */
 @inline
-function wino4SmallOut(
+function wino4Lanes(
   q: usize,
   y0: usize,
   dstStep: usize,
@@ -1587,34 +1732,42 @@ function wino4SmallOut(
   mt: usize,
   mIn: i32,
   fast: i32,
-  interleaved: bool,
-  f0: usize,
-  f1: usize,
-  f2: usize,
-  f3: usize,
+  off: usize,
+  regFirst: bool,
+  f: usize,
+  r0: v128,
+  r1: v128,
+  r2: v128,
+  r3: v128,
 ): void {
-  if (interleaved) {
-    // d = 2: y[t], y[t+d] give samples 0…3 (lanes 0, 1 of each) and 8…11 (lanes 2, 3); y[t+2d], y[t+3d] give 4…7 and 12…15.
-    wino4SmallPair(q, 0, 32, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, true, false, f0, f1);
-    wino4SmallPair(q, 16, 48, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, true, false, f2, f3);
-  } else {
-    // d = 1: a 4×4 transpose per row; lanes 0, 1 of the quads give samples 0…7, lanes 2, 3 samples 8…15.
-    wino4SmallPair(q, 0, 16, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, false, false, f0, f1, f2, f3);
-    wino4SmallPair(q, 32, 48, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, false, true, f0, f1, f2, f3);
-  }
+  const A0 = regFirst ? r0 : v128.load(f, 0);
+  const B0 = regFirst ? v128.load(f, 0) : r0;
+  const l0 = v128.shuffle<f32>(A0, B0, 0, 1, 4, 5);
+  const h0 = v128.shuffle<f32>(A0, B0, 2, 3, 6, 7);
+  const A1 = regFirst ? r1 : v128.load(f, 16);
+  const B1 = regFirst ? v128.load(f, 16) : r1;
+  const l1 = v128.shuffle<f32>(A1, B1, 0, 1, 4, 5);
+  const h1 = v128.shuffle<f32>(A1, B1, 2, 3, 6, 7);
+  const A2 = regFirst ? r2 : v128.load(f, 32);
+  const B2 = regFirst ? v128.load(f, 32) : r2;
+  const l2 = v128.shuffle<f32>(A2, B2, 0, 1, 4, 5);
+  const h2 = v128.shuffle<f32>(A2, B2, 2, 3, 6, 7);
+  const A3 = regFirst ? r3 : v128.load(f, 48);
+  const B3 = regFirst ? v128.load(f, 48) : r3;
+  const l3 = v128.shuffle<f32>(A3, B3, 0, 1, 4, 5);
+  const h3 = v128.shuffle<f32>(A3, B3, 2, 3, 6, 7);
+  wino4Emit(q + off, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, l0, l1, l2, l3);
+  wino4Emit(q + off + 32, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, h0, h1, h2, h3);
 }
 
 /**
- * Two groups of 4 samples × 4 rows of `wino4SmallOut` (at q + lo and q + hi bytes). interleaved
- * (d = 2): from the rows at fa, fb, lanes 0, 1 of each to `lo`, lanes 2, 3 to `hi`. Else (d = 1):
- * column `upper ? 2 : 0` of the 4×4 transpose of the rows at fa, fb, fc, fd to `lo`, the next
- * column to `hi`.
+ * The d = 1 outputs of one vector of `wino4SmallCore` (16 samples × 4 rows at q): per row i, the
+ * quads' y[t], y[t+d], y[t+2d] at f0, f1, f2 + 16i and y[t+3d] in r_i, transposed (4×4) into
+ * sample order, 8 samples at a time.
  */
 @inline
-function wino4SmallPair(
+function wino4Transposed(
   q: usize,
-  lo: usize,
-  hi: usize,
   y0: usize,
   dstStep: usize,
   accumulate: i32,
@@ -1624,67 +1777,52 @@ function wino4SmallPair(
   mt: usize,
   mIn: i32,
   fast: i32,
-  interleaved: bool,
-  upper: bool,
-  fa: usize,
-  fb: usize,
-  fc: usize = 0,
-  fd: usize = 0,
+  f0: usize,
+  f1: usize,
+  f2: usize,
+  r0: v128,
+  r1: v128,
+  r2: v128,
+  r3: v128,
 ): void {
-  let l0: v128, l1: v128, l2: v128, l3: v128, h0: v128, h1: v128, h2: v128, h3: v128;
-  if (interleaved) {
-    let A = v128.load(fa, 0);
-    let B = v128.load(fb, 0);
-    l0 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
-    h0 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
-    A = v128.load(fa, 16);
-    B = v128.load(fb, 16);
-    l1 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
-    h1 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
-    A = v128.load(fa, 32);
-    B = v128.load(fb, 32);
-    l2 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
-    h2 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
-    A = v128.load(fa, 48);
-    B = v128.load(fb, 48);
-    l3 = v128.shuffle<f32>(A, B, 0, 1, 4, 5);
-    h3 = v128.shuffle<f32>(A, B, 2, 3, 6, 7);
-  } else {
-    let Y0 = v128.load(fa, 0);
-    let Y1 = v128.load(fb, 0);
-    let Y2 = v128.load(fc, 0);
-    let Y3 = v128.load(fd, 0);
-    let Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
-    let Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
-    l0 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
-    h0 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
-    Y0 = v128.load(fa, 16);
-    Y1 = v128.load(fb, 16);
-    Y2 = v128.load(fc, 16);
-    Y3 = v128.load(fd, 16);
-    Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
-    Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
-    l1 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
-    h1 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
-    Y0 = v128.load(fa, 32);
-    Y1 = v128.load(fb, 32);
-    Y2 = v128.load(fc, 32);
-    Y3 = v128.load(fd, 32);
-    Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
-    Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
-    l2 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
-    h2 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
-    Y0 = v128.load(fa, 48);
-    Y1 = v128.load(fb, 48);
-    Y2 = v128.load(fc, 48);
-    Y3 = v128.load(fd, 48);
-    Ta = upper ? v128.shuffle<f32>(Y0, Y1, 2, 6, 3, 7) : v128.shuffle<f32>(Y0, Y1, 0, 4, 1, 5);
-    Tb = upper ? v128.shuffle<f32>(Y2, Y3, 2, 6, 3, 7) : v128.shuffle<f32>(Y2, Y3, 0, 4, 1, 5);
-    l3 = v128.shuffle<f32>(Ta, Tb, 0, 1, 4, 5);
-    h3 = v128.shuffle<f32>(Ta, Tb, 2, 3, 6, 7);
-  }
-  wino4Emit(q + lo, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, l0, l1, l2, l3);
-  wino4Emit(q + hi, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, h0, h1, h2, h3);
+  // Lanes 0, 1 of the quads: samples 0…7.
+  let T0 = v128.shuffle<f32>(v128.load(f0, 0), v128.load(f1, 0), 0, 4, 1, 5);
+  let U0 = v128.shuffle<f32>(v128.load(f2, 0), r0, 0, 4, 1, 5);
+  let l0 = v128.shuffle<f32>(T0, U0, 0, 1, 4, 5);
+  let h0 = v128.shuffle<f32>(T0, U0, 2, 3, 6, 7);
+  let T1 = v128.shuffle<f32>(v128.load(f0, 16), v128.load(f1, 16), 0, 4, 1, 5);
+  let U1 = v128.shuffle<f32>(v128.load(f2, 16), r1, 0, 4, 1, 5);
+  let l1 = v128.shuffle<f32>(T1, U1, 0, 1, 4, 5);
+  let h1 = v128.shuffle<f32>(T1, U1, 2, 3, 6, 7);
+  let T2 = v128.shuffle<f32>(v128.load(f0, 32), v128.load(f1, 32), 0, 4, 1, 5);
+  let U2 = v128.shuffle<f32>(v128.load(f2, 32), r2, 0, 4, 1, 5);
+  let l2 = v128.shuffle<f32>(T2, U2, 0, 1, 4, 5);
+  let h2 = v128.shuffle<f32>(T2, U2, 2, 3, 6, 7);
+  let T3 = v128.shuffle<f32>(v128.load(f0, 48), v128.load(f1, 48), 0, 4, 1, 5);
+  let U3 = v128.shuffle<f32>(v128.load(f2, 48), r3, 0, 4, 1, 5);
+  let l3 = v128.shuffle<f32>(T3, U3, 0, 1, 4, 5);
+  let h3 = v128.shuffle<f32>(T3, U3, 2, 3, 6, 7);
+  wino4Emit(q, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, l0, l1, l2, l3);
+  wino4Emit(q + 16, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, h0, h1, h2, h3);
+  // Lanes 2, 3: samples 8…15.
+  T0 = v128.shuffle<f32>(v128.load(f0, 0), v128.load(f1, 0), 2, 6, 3, 7);
+  U0 = v128.shuffle<f32>(v128.load(f2, 0), r0, 2, 6, 3, 7);
+  l0 = v128.shuffle<f32>(T0, U0, 0, 1, 4, 5);
+  h0 = v128.shuffle<f32>(T0, U0, 2, 3, 6, 7);
+  T1 = v128.shuffle<f32>(v128.load(f0, 16), v128.load(f1, 16), 2, 6, 3, 7);
+  U1 = v128.shuffle<f32>(v128.load(f2, 16), r1, 2, 6, 3, 7);
+  l1 = v128.shuffle<f32>(T1, U1, 0, 1, 4, 5);
+  h1 = v128.shuffle<f32>(T1, U1, 2, 3, 6, 7);
+  T2 = v128.shuffle<f32>(v128.load(f0, 32), v128.load(f1, 32), 2, 6, 3, 7);
+  U2 = v128.shuffle<f32>(v128.load(f2, 32), r2, 2, 6, 3, 7);
+  l2 = v128.shuffle<f32>(T2, U2, 0, 1, 4, 5);
+  h2 = v128.shuffle<f32>(T2, U2, 2, 3, 6, 7);
+  T3 = v128.shuffle<f32>(v128.load(f0, 48), v128.load(f1, 48), 2, 6, 3, 7);
+  U3 = v128.shuffle<f32>(v128.load(f2, 48), r3, 2, 6, 3, 7);
+  l3 = v128.shuffle<f32>(T3, U3, 0, 1, 4, 5);
+  h3 = v128.shuffle<f32>(T3, U3, 2, 3, 6, 7);
+  wino4Emit(q + 32, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, l0, l1, l2, l3);
+  wino4Emit(q + 48, y0, dstStep, accumulate, fused, accRows, cond, mt, mIn, fast, h0, h1, h2, h3);
 }
 
 // ── Phase Winograd F(2,3): pairs by absolute time, across blocks (K = 3, d ≥ 8, d % 8 = 0) ───────
