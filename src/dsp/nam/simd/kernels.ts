@@ -110,6 +110,24 @@ export interface SimdKernels {
    * them); x, cond, acc are planar buffers; pos is the block's start in the conv history.
    */
   wavenet_layer(desc: number, x: number, cond: number, acc: number, n: number, pos: number): void;
+  /**
+   * The same layer with its input already in its conv history at pos (no copy); x + layer1x1(z) goes
+   * to `out` (rows `outStride` floats apart: the next layer's history, or the array's output).
+   */
+  wavenet_layer_chain(desc: number, cond: number, acc: number, n: number, pos: number, out: number, outStride: number): void;
+  /** dst = addend + (W·src + b), a 1x1 conv packed as `conv` with K = 1: `conv(…, accumulate 1)` with the addend elsewhere. */
+  conv1x1_add(
+    src: number,
+    srcStride: number,
+    addend: number,
+    addendStride: number,
+    dst: number,
+    dstStride: number,
+    w: number,
+    tiles: number,
+    inCh: number,
+    n: number,
+  ): void;
   /** State := the exported h0/c0 stored in the packed params (`packLstm`). */
   lstm_reset(params: number, state: number, hidden: number, layers: number): void;
   /** A whole block of an LSTM (`packLstm`, `lstmLayout`); fast: 0 exact gates, 1 fast gates. */
@@ -142,6 +160,8 @@ export const SIMD_KERNEL_NAMES = [
   'film',
   'flush_denormals',
   'wavenet_layer',
+  'wavenet_layer_chain',
+  'conv1x1_add',
   'lstm_reset',
   'lstm_process',
 ] as const satisfies readonly (keyof SimdKernels)[];

@@ -74,6 +74,13 @@
  *   in one call, from a descriptor of integer slots (f64); documented at the function. A tanh
  *   layer without gating (B a multiple of 4, n of 8) runs the mixin, tanh and head add in the
  *   conv's (or Winograd conv's) epilogue, on registers (`layerOut`): the same bits, fewer passes.
+ * wavenet_layer_chain(desc, cond, acc, n, pos, out, outStride)
+ *   The same layer whose input is already in its history at pos (the previous layer wrote it
+ *   there): no history append, and x_next = x + layer1x1(z) goes to `out` (the next layer's
+ *   history, or the array's output) instead of over x. Same bits as `wavenet_layer`.
+ * conv1x1_add(src, srcStride, addend, addendStride, dst, dstStride, w, tiles, inCh, n)
+ *   dst = addend + (W·src + b) for a 1x1 conv packed as `conv` with K = 1: `conv(…, accumulate = 1)`
+ *   with the old dst read from another buffer (same operations, same order, same bits).
  *
  * LSTM (mono input; see `packLstm`/`lstmLayout` in pack.ts). Hp = H rounded up to a multiple of 4.
  *   Params at `params` (floats; 16-byte aligned):
@@ -2722,6 +2729,106 @@ const L_WINO4_SEG = 25;
 const L_WINO4_STEP = 26;
 
 /**
+ * conv1x1_add: dst = addend + (W·src + b), rows tile·4 … tile·4+3 of every tile, samples [0, n
+ * rounded up to 8). `convCore` with K = 1 and accumulate = 1, except that the value added is read
+ * from `addend` (rows `addendStride` floats apart) rather than from dst: the bias, then each input
+ * channel's multiply-add in order, then + addend, so the bits of `conv(…, accumulate = 1)` on a dst
+ * holding the addend. dst may equal addend (then it is exactly that accumulate), not overlap it otherwise.
+ */
+export function conv1x1_add(
+  src: usize,
+  srcStride: i32,
+  addend: usize,
+  addendStride: i32,
+  dst: usize,
+  dstStride: i32,
+  w: usize,
+  tiles: i32,
+  inCh: i32,
+  n: i32,
+): void {
+  const srcStep = <usize>srcStride << 2;
+  const dstStep = <usize>dstStride << 2;
+  const addStep = <usize>addendStride << 2;
+  const wTaps = <usize>inCh << 6;
+  const tileBytes = wTaps + 64;
+  const n8 = (n + 7) & ~7;
+  if (inCh <= 0) {
+    // No inputs: the bias plus the addend (as `convCore` adds the bias to the old dst).
+    for (let tile = 0; tile < tiles; tile++) {
+      const b = w + <usize>tile * tileBytes + wTaps;
+      let d = dst + <usize>(tile << 2) * dstStep;
+      let a = addend + <usize>(tile << 2) * addStep;
+      for (let j = 0; j < 4; j++) {
+        const bv = v128.load(b + (<usize>j << 4));
+        for (let t = 0; t < n8; t += 4) v128.store(d + (<usize>t << 2), f32x4.add(v128.load(a + (<usize>t << 2)), bv));
+        d += dstStep;
+        a += addStep;
+      }
+    }
+    return;
+  }
+  const chanEnd = <usize>inCh * srcStep;
+  for (let tile = 0; tile < tiles; tile++) {
+    const wt = w + <usize>tile * tileBytes;
+    const d0 = dst + <usize>(tile << 2) * dstStep;
+    const e0 = addend + <usize>(tile << 2) * addStep;
+    for (let t = 0; t < n8; t += 8) {
+      let a00 = v128.load(wt + wTaps, 0);
+      let a10 = v128.load(wt + wTaps, 16);
+      let a20 = v128.load(wt + wTaps, 32);
+      let a30 = v128.load(wt + wTaps, 48);
+      let a01 = a00;
+      let a11 = a10;
+      let a21 = a20;
+      let a31 = a30;
+      let p = src + (<usize>t << 2);
+      const pEnd = p + chanEnd;
+      let wp = wt;
+      do {
+        const x0 = v128.load(p, 0);
+        const x1 = v128.load(p, 16);
+        let wv = v128.load(wp, 0);
+        a00 = madd(wv, x0, a00);
+        a01 = madd(wv, x1, a01);
+        wv = v128.load(wp, 16);
+        a10 = madd(wv, x0, a10);
+        a11 = madd(wv, x1, a11);
+        wv = v128.load(wp, 32);
+        a20 = madd(wv, x0, a20);
+        a21 = madd(wv, x1, a21);
+        wv = v128.load(wp, 48);
+        a30 = madd(wv, x0, a30);
+        a31 = madd(wv, x1, a31);
+        p += srcStep;
+        wp += 64;
+      } while (p != pEnd);
+      const e = e0 + (<usize>t << 2);
+      const q0 = d0 + (<usize>t << 2);
+      const q1 = q0 + dstStep;
+      const q2 = q1 + dstStep;
+      const q3 = q2 + dstStep;
+      a00 = f32x4.add(a00, v128.load(e, 0));
+      a01 = f32x4.add(a01, v128.load(e, 16));
+      a10 = f32x4.add(a10, v128.load(e + addStep, 0));
+      a11 = f32x4.add(a11, v128.load(e + addStep, 16));
+      a20 = f32x4.add(a20, v128.load(e + 2 * addStep, 0));
+      a21 = f32x4.add(a21, v128.load(e + 2 * addStep, 16));
+      a30 = f32x4.add(a30, v128.load(e + 3 * addStep, 0));
+      a31 = f32x4.add(a31, v128.load(e + 3 * addStep, 16));
+      v128.store(q0, a00, 0);
+      v128.store(q0, a01, 16);
+      v128.store(q1, a10, 0);
+      v128.store(q1, a11, 16);
+      v128.store(q2, a20, 0);
+      v128.store(q2, a21, 16);
+      v128.store(q3, a30, 0);
+      v128.store(q3, a31, 16);
+    }
+  }
+}
+
+/**
  * wavenet_layer(desc, x, cond, acc, n, pos)
  *   One WaveNet layer without FiLMs, head1x1 or grouped convs, gating none or gated, whose output
  *   replaces its input: the same kernel calls, in the same order, as the engine's general path
@@ -2738,11 +2845,33 @@ const L_WINO4_STEP = 26;
  */
 export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n: i32, pos: i32): void {
   const stride = slot(desc, L_STRIDE);
+  copy_rows(<usize>slot(desc, L_HIST) + (<usize>pos << 2), slot(desc, L_CAP), x, stride, slot(desc, L_CHANNELS), n);
+  layerBody(desc, cond, acc, n, pos, x, stride, x, stride);
+}
+
+/**
+ * wavenet_layer_chain(desc, cond, acc, n, pos, out, outStride)
+ *   `wavenet_layer` for a layer whose input x is already in its history at pos (written there by
+ *   the previous layer's `out`, or by the array's rechannel): no copy; x_next = x + layer1x1(z),
+ *   with x read from the history, goes to `out` (rows `outStride` floats apart: the next layer's
+ *   history at its pos, or the array's output buffer); without a layer1x1, x itself is copied there.
+ *   `out` is written for samples [0, n rounded up to 8) of the layer's channels (a multiple of 4):
+ *   a history has room for that (Conv1d.claim keeps 8 samples free past the block).
+ */
+export function wavenet_layer_chain(desc: usize, cond: usize, acc: usize, n: i32, pos: i32, out: usize, outStride: i32): void {
+  layerBody(desc, cond, acc, n, pos, <usize>slot(desc, L_HIST) + (<usize>pos << 2), slot(desc, L_CAP), out, outStride);
+}
+
+/**
+ * The layer after its history append: conv, mixin, activation/gating, head add, and
+ * out = x + layer1x1(z), x read at `x` (rows `xStride` apart: the planar x, or the history at pos).
+ */
+function layerBody(desc: usize, cond: usize, acc: usize, n: i32, pos: i32, x: usize, xStride: i32, out: usize, outStride: i32): void {
+  const stride = slot(desc, L_STRIDE);
   const cap = slot(desc, L_CAP);
   const hist = <usize>slot(desc, L_HIST) + (<usize>pos << 2);
   const z = <usize>slot(desc, L_Z);
   const B = slot(desc, L_BOTTLENECK);
-  copy_rows(hist, cap, x, stride, slot(desc, L_CHANNELS), n);
   const winoW = <usize>slot(desc, L_WINO_W);
   const secondary = slot(desc, L_SECONDARY);
   const act = slot(desc, L_ACT);
@@ -2770,8 +2899,7 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
       conv_layer_fused(hist, cap, z, stride, <usize>slot(desc, L_CONV_W), tiles, slot(desc, L_CONV_IN), slot(desc, L_CONV_K),
         slot(desc, L_DILATION), n, mixW, mixIn, cond, acc, fast);
     }
-    const l1 = <usize>slot(desc, L_L1_W);
-    if (l1 != 0) conv(z, stride, x, stride, l1, slot(desc, L_L1_TILES), slot(desc, L_L1_IN), 1, 1, n, 1);
+    residualOut(desc, z, stride, x, xStride, out, outStride, n);
     return;
   }
   if (winoState != 0) {
@@ -2797,8 +2925,20 @@ export function wavenet_layer(desc: usize, x: usize, cond: usize, acc: usize, n:
     activateRows(act, z, stride, B, n);
   }
   addRows(acc, z, stride, B, n);
+  residualOut(desc, z, stride, x, xStride, out, outStride, n);
+}
+
+/**
+ * out = x + layer1x1(z) (`conv1x1_add`), or x copied to out without a layer1x1. `wavenet_layer`
+ * passes out = x (the planar x): an in-place add, exactly `conv(…, accumulate = 1)` into x.
+ */
+function residualOut(desc: usize, z: usize, stride: i32, x: usize, xStride: i32, out: usize, outStride: i32, n: i32): void {
   const l1W = <usize>slot(desc, L_L1_W);
-  if (l1W != 0) conv(z, stride, x, stride, l1W, slot(desc, L_L1_TILES), slot(desc, L_L1_IN), 1, 1, n, 1);
+  if (l1W != 0) {
+    conv1x1_add(z, stride, x, xStride, out, outStride, l1W, slot(desc, L_L1_TILES), slot(desc, L_L1_IN), n);
+  } else if (out != x) {
+    copy_rows(out, outStride, x, xStride, slot(desc, L_CHANNELS), n);
+  }
 }
 
 // ── LSTM ────────────────────────────────────────────────────────────────────────────────────────
