@@ -4,7 +4,7 @@
  * F(4,3) (`conv_wino4`), per dilation, alternating rounds on the same history. Prints ns per block
  * and the ratios (> 1: the Winograd path is faster than the direct kernel).
  *
- *   node bin/run-ts.mjs bench/winograd4-kernel.ts [--block 128] [--dilations 4,8,16,32]
+ *   node bin/run-ts.mjs bench/winograd4-kernel.ts [--block 128] [--dilations 1,2,4,8,16,32]
  *     [--channels 16] [--kernels baseline,relaxed] [--rounds 15]
  */
 import { setFlagsFromString } from 'node:v8';
@@ -18,7 +18,7 @@ import { arg, median } from './ab-timing.ts';
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const block = Number(arg('block', '128'));
-const dilations = arg('dilations', '4,8,16,32').split(',').map(Number);
+const dilations = arg('dilations', '1,2,4,8,16,32').split(',').map(Number);
 const ch = Number(arg('channels', '16'));
 const kernels = arg('kernels', 'baseline,relaxed').split(',');
 const rounds = Number(arg('rounds', '15'));
