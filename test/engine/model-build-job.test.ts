@@ -91,7 +91,7 @@ describe('ModelBuildJob', () => {
     const packs = reports.filter((r) => r.phase === 'pack');
     const tileSizes = new Set([16, 8].flatMap((c) => [3, 1].map((k) => convTileFloats(c, k))));
     tileSizes.add(winogradTileFloats(16)); // the 16-channel layers' Winograd F(2,3) weights
-    tileSizes.add(winograd4TileFloats(16)); // and F(4,3) weights (d = 4…32)
+    tileSizes.add(winograd4TileFloats(16)); // and F(4,3) weights (d = 1…32)
     for (const r of packs) expect(r.packedFloats).toBeGreaterThan(0);
     expect(packs.every((r) => r.packedFloats <= Math.max(...tileSizes, convTileFloats(1, 1)))).toBe(true);
   });
@@ -107,10 +107,11 @@ describe('ModelBuildJob', () => {
     const conv = (inCh: number, outCh: number, K: number) => convTiles(outCh) * convTileFloats(inCh, K);
     // All 10 convs of the 16-channel array (d = 1…512) also pack Winograd F(2,3) weights (simd-winograd.ts:
     // d = 1, 2 de-interleaved and d = 4…64 paired within a block of 128, d = 128…512 by absolute time);
-    // the 8-channel array is below WINOGRAD_MIN_CHANNELS. The d = 4, 8, 16, 32 convs of that array also
-    // pack Winograd F(4,3) weights (6 sets per tile instead of 4): their quads (t … t+3d) fit a block of
-    // 128 when 128 % 4·lcm(d, 8) = 0, and blocks of 128 take F(4,3) there.
-    const winograd = (ch: number) => (ch === 16 ? 10 * convTiles(ch) * winogradTileFloats(ch) + 4 * convTiles(ch) * winograd4TileFloats(ch) : 0);
+    // the 8-channel array is below WINOGRAD_MIN_CHANNELS. The d = 1, 2, 4, 8, 16, 32 convs of that array
+    // also pack Winograd F(4,3) weights (6 sets per tile instead of 4): their quads (t … t+3d) fit a block
+    // of 128 (d ≥ 4: when 128 % 4·lcm(d, 8) = 0; d = 1, 2: blocks of 32k, de-interleaved), and blocks of
+    // 128 take F(4,3) there.
+    const winograd = (ch: number) => (ch === 16 ? 10 * convTiles(ch) * winogradTileFloats(ch) + 6 * convTiles(ch) * winograd4TileFloats(ch) : 0);
     const array = (inSize: number, ch: number, cond: number, head: number) =>
       conv(inSize, ch, 1) + 10 * (conv(ch, ch, 3) + conv(cond, ch, 1) + conv(ch, ch, 1)) + winograd(ch) + conv(ch, head, 1);
     const total = array(1, 16, 1, 8) + array(16, 8, 1, 1);
