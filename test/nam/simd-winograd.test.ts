@@ -24,21 +24,8 @@ import { parseNam } from '../../src/dsp/nam/index.ts';
 import { buildDsp, createDefaultRegistry } from '../../src/dsp/nam/registry.ts';
 import { MonoModel } from '../../src/dsp/nam/model.ts';
 import { MODELS_DIR } from '../helpers/fixtures.ts';
+import { directOracle, randomInput, randomWeights } from '../helpers/k3-conv-oracle.ts';
 
-/** Float64 direct conv: y[o][t] = b[o] + Σ_i Σ_k W[o][i][k]·x[i][t − d·(2−k)], x given from sample −2d. */
-function directOracle(w: Float32Array, bias: boolean, outCh: number, inCh: number, d: number, x: Float64Array[], n: number): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (let o = 0; o < outCh; o++) {
-    const y = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      let acc = bias ? w[outCh * inCh * 3 + o]! : 0;
-      for (let i = 0; i < inCh; i++) for (let k = 0; k < 3; k++) acc += w[(o * inCh + i) * 3 + k]! * x[i]![2 * d + t - d * (2 - k)]!;
-      y[t] = acc;
-    }
-    out.push(y);
-  }
-  return out;
-}
 
 /** Float64 Winograd F(2,3) straight from the packed G matrices (no SIMD): checks the algebra and the packing. */
 function winogradOracle(packed: Float32Array, outCh: number, inCh: number, d: number, x: Float64Array[], n: number): Float64Array[] {
@@ -64,14 +51,6 @@ function winogradOracle(packed: Float32Array, outCh: number, inCh: number, d: nu
     }
   }
   return out;
-}
-
-function randomWeights(r: () => number, outCh: number, inCh: number, bias: boolean): Float32Array {
-  return new Float32Array(outCh * inCh * 3 + (bias ? outCh : 0)).map(() => 2 * r() - 1);
-}
-
-function randomInput(r: () => number, inCh: number, d: number, n: number): Float64Array[] {
-  return Array.from({ length: inCh }, () => new Float64Array(2 * d + n).map(() => Math.fround(2 * r() - 1)));
 }
 
 describe('Winograd F(2,3) algebra (float64, from the packed G matrices)', () => {

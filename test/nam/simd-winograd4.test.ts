@@ -29,6 +29,7 @@ import { parseNam } from '../../src/dsp/nam/index.ts';
 import { buildDsp, createDefaultRegistry } from '../../src/dsp/nam/registry.ts';
 import { MonoModel } from '../../src/dsp/nam/model.ts';
 import { MODELS_DIR } from '../helpers/fixtures.ts';
+import { directOracle, randomInput, randomWeights } from '../helpers/k3-conv-oracle.ts';
 
 // The F(4,3) matrices, as the standard construction (points 0, ±1, ±2, ∞) gives them.
 const BT = [
@@ -57,25 +58,6 @@ const AT = [
 const PASS_ROW = [1, 2, 3, 4, 0, 5];
 
 const matVec = (m: number[][], v: number[]): number[] => m.map((row) => row.reduce((s, a, j) => s + a * v[j]!, 0));
-
-function randomWeights(r: () => number, outCh: number, inCh: number, bias: boolean): Float32Array {
-  return new Float32Array(outCh * inCh * 3 + (bias ? outCh : 0)).map(() => 2 * r() - 1);
-}
-
-function randomInput(r: () => number, inCh: number, d: number, n: number): Float64Array[] {
-  return Array.from({ length: inCh }, () => new Float64Array(2 * d + n).map(() => Math.fround(2 * r() - 1)));
-}
-
-/** Float64 direct conv: y[o][t] = b[o] + Σ_i Σ_k W[o][i][k]·x[i][t − d·(2−k)], x given from sample −2d. */
-function directOracle(w: Float32Array, bias: boolean, outCh: number, inCh: number, d: number, x: Float64Array[], n: number): Float64Array[] {
-  return Array.from({ length: outCh }, (_, o) =>
-    new Float64Array(n).map((_, t) => {
-      let acc = bias ? w[outCh * inCh * 3 + o]! : 0;
-      for (let i = 0; i < inCh; i++) for (let k = 0; k < 3; k++) acc += w[(o * inCh + i) * 3 + k]! * x[i]![2 * d + t - d * (2 - k)]!;
-      return acc;
-    }),
-  );
-}
 
 describe('Winograd F(4,3) algebra (float64)', () => {
   it('A^T·[(G·g) ⊙ (B^T·x)] is the K = 3 correlation y_i = Σ_k g_k·x_{i+k}', () => {
