@@ -1,7 +1,8 @@
 /**
- * Shared pieces of the side-by-side benchmarks (bench/*-ab.ts, engine-vs-nam-wasm.ts): the median, the
- * wall time of a model over a signal in blocks, and alternating A/B rounds (the first runs first in even
- * rounds, second in odd ones, so drift on the shared machine falls on both).
+ * Shared pieces of the benchmarks (bench/*-ab.ts, the per-conv kernel benches, engine-vs-nam-wasm.ts):
+ * the median, the wall time of a model over a signal in blocks, alternating A/B rounds (the first runs
+ * first in even rounds, second in odd ones, so drift on the shared machine falls on both), command-line
+ * options, and the kernel benches' options and weights.
  */
 
 export const median = (xs: readonly number[]): number => {
@@ -49,4 +50,20 @@ export function alternateRounds(a: () => number, b: () => number, rounds: number
 export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+/** The per-conv kernel benches' options (bench/winograd*-kernel.ts): --block, --dilations, --channels, --kernels, --rounds. */
+export function convKernelBenchOptions(defaultDilations: string): { block: number; dilations: number[]; ch: number; kernels: string[]; rounds: number } {
+  return {
+    block: Number(arg('block', '128')),
+    dilations: arg('dilations', defaultDilations).split(',').map(Number),
+    ch: Number(arg('channels', '16')),
+    kernels: arg('kernels', 'baseline,relaxed').split(','),
+    rounds: Number(arg('rounds', '15')),
+  };
+}
+
+/** Deterministic weights of a ch→ch K = 3 conv with bias, for the per-conv kernel benches. */
+export function convBenchWeights(ch: number): Float32Array {
+  return new Float32Array(ch * ch * 3 + ch).map((_, i) => Math.sin(i * 0.37) * 0.3);
 }

@@ -13,22 +13,18 @@ import { SimdConvKernel } from '../src/dsp/nam/simd/simd-conv.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
 import { Conv1d } from '../src/dsp/nam/conv1d.ts';
 import { Planar } from '../src/dsp/nam/planar.ts';
-import { arg, median } from './ab-timing.ts';
+import { convBenchWeights, convKernelBenchOptions, median } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const block = Number(arg('block', '128'));
-const dilations = arg('dilations', '16,32,64,128,256,512').split(',').map(Number);
-const ch = Number(arg('channels', '16'));
-const kernels = arg('kernels', 'baseline,relaxed').split(',');
-const rounds = Number(arg('rounds', '15'));
+const { block, dilations, ch, kernels, rounds } = convKernelBenchOptions('16,32,64,128,256,512');
 
 for (const kind of kernels) {
   const relaxed = kind === 'relaxed';
   console.log(`${ch}→${ch} K=3 conv, block ${block}, ${kind} SIMD: ns per block (median of ${rounds} rounds)`);
   for (const d of dilations) {
     const shape = { inChannels: ch, outChannels: ch, kernelSize: 3, dilation: d, groups: 1, bias: true };
-    const w = new Float32Array(ch * ch * 3 + ch).map((_, i) => Math.sin(i * 0.37) * 0.3);
+    const w = convBenchWeights(ch);
     const make = (winograd: boolean): { conv: Conv1d; src: Planar; dst: Planar } => {
       const compute = createSimdCompute(block, 8 << 20, relaxed, undefined, winograd);
       const conv = new Conv1d(shape, w, compute, compute.ops);

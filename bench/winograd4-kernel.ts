@@ -13,22 +13,18 @@ import { SimdConvKernel } from '../src/dsp/nam/simd/simd-conv.ts';
 import { WinogradConv, winogradPossible } from '../src/dsp/nam/simd/simd-winograd.ts';
 import { relaxedSimdSupported } from '../src/dsp/nam/simd/kernels.ts';
 import { ptr } from '../src/dsp/nam/compute.ts';
-import { arg, median } from './ab-timing.ts';
+import { convBenchWeights, convKernelBenchOptions, median } from './ab-timing.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const block = Number(arg('block', '128'));
-const dilations = arg('dilations', '1,2,4,8,16,32').split(',').map(Number);
-const ch = Number(arg('channels', '16'));
-const kernels = arg('kernels', 'baseline,relaxed').split(',');
-const rounds = Number(arg('rounds', '15'));
+const { block, dilations, ch, kernels, rounds } = convKernelBenchOptions('1,2,4,8,16,32');
 
 for (const kind of kernels) {
   const relaxed = kind === 'relaxed';
   console.log(`${ch}→${ch} K=3 conv, block ${block}, ${kind} SIMD: ns per block (median of ${rounds} rounds)`);
   for (const d of dilations) {
     const shape = { inChannels: ch, outChannels: ch, kernelSize: 3, dilation: d, groups: 1, bias: true };
-    const w = new Float32Array(ch * ch * 3 + ch).map((_, i) => Math.sin(i * 0.37) * 0.3);
+    const w = convBenchWeights(ch);
     const compute = createSimdCompute(block, 8 << 20, relaxed, undefined, true);
     const conv = new SimdConvKernel(shape, w, compute, compute.simd!);
     // Convs too narrow for models to take Winograd still get one here, to time it.
