@@ -41,8 +41,6 @@ export class LayerArray {
   private readonly historyStride: Int32Array;
   /** Chained form: where the rechannel writes, layer 0's history at this block's position (else null). */
   private readonly firstHistory: { data: Float32Array; offset: number; stride: number; channels: number } | null;
-  /** True while the histories are steady-primed (`setSteady`): then the copying form runs. */
-  private steady = false;
 
   /**
    * Builds an array stepwise: yields after each layer (the rechannel comes with the first), and
@@ -112,7 +110,6 @@ export class LayerArray {
   }
 
   setSteady(on: boolean): void {
-    this.steady = on;
     for (const l of this.layers) l.setSteady(on);
     this.headRechannel.steady = on;
   }
@@ -130,7 +127,8 @@ export class LayerArray {
     if (k !== null && cond.stride === x.stride) {
       const condAt = cond.data.byteOffset + 4 * cond.offset;
       const accAt = acc.data.byteOffset + 4 * acc.offset;
-      if (this.firstHistory !== null && !this.steady) {
+      // While the histories are steady-primed (`setSteady`), the copying form runs.
+      if (this.firstHistory !== null && !this.fusedConvs[0]!.steady) {
         this.processChained(k, inputs, condAt, accAt, n);
       } else {
         this.rechannel.process(inputs, x, n);
