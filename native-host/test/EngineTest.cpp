@@ -15,6 +15,8 @@
 // Prints one JSON object on stdout.
 #include "engine/AudioEngine.h"
 #include "engine/GraphEngine.h"
+#include "engine/RealtimePlatform.h"
+#include "ThreadUsage.h"
 
 #include <juce_core/juce_core.h>
 
@@ -89,6 +91,7 @@ int main(int argc, char** argv)
         std::vector<char> gcIn(static_cast<size_t>(blocks), 0); // 1: a scavenge in the block, 2: a full GC
         std::vector<char> stepIn(static_cast<size_t>(blocks), 0); // the build step the block ran (AudioEngine::lastBuildStep)
         std::vector<short> groupsIn(static_cast<size_t>(blocks), 0), eventsIn(static_cast<size_t>(blocks), 0); // op groups applied, answers queued
+        std::vector<char> waitedIn(static_cast<size_t>(blocks), 0); // the audio thread waited (a voluntary switch) in the block
         std::vector<long long> startNs(static_cast<size_t>(blocks), 0); // steady_clock (CLOCK_MONOTONIC) at the block's start, for perf -k mono
         std::atomic<long> done{ 0 };
         const auto gcsBefore = engine.gcCounts();
@@ -105,10 +108,12 @@ int main(int argc, char** argv)
                 std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * b));
                 // As the plugin does: a block the engine did not render is silent.
                 const auto gc0 = engine.gcCounts();
+                const auto u0 = namrig::test::ThreadUsage::now();
                 const auto t0 = std::chrono::steady_clock::now();
                 startNs[static_cast<size_t>(b)] = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
                 rendered[static_cast<size_t>(b)] = engine.process(in.data(), out.data() + b * block, block, false) ? 1 : 0;
                 us[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+                waitedIn[static_cast<size_t>(b)] = namrig::test::ThreadUsage::now().voluntary > u0.voluntary ? 1 : 0;
                 const auto gc1 = engine.gcCounts();
                 gcIn[static_cast<size_t>(b)] = gc1.major > gc0.major ? 2 : gc1.minor > gc0.minor ? 1 : 0;
                 stepIn[static_cast<size_t>(b)] = static_cast<char>(engine.lastBuildStep());
@@ -150,6 +155,7 @@ int main(int argc, char** argv)
                 e->setProperty("step", stepNames[static_cast<size_t>(stepIn[static_cast<size_t>(b)])]);
                 e->setProperty("groups", groupsIn[static_cast<size_t>(b)]);
                 e->setProperty("events", eventsIn[static_cast<size_t>(b)]);
+                e->setProperty("waited", waitedIn[static_cast<size_t>(b)] != 0);
                 e->setProperty("startNs", static_cast<juce::int64>(startNs[static_cast<size_t>(b)]));
                 slow.add(juce::var(e));
             }
@@ -180,6 +186,15 @@ int main(int argc, char** argv)
             o->setProperty("overBudget", static_cast<int>(std::count_if(sorted.begin(), sorted.end(), [&](double v) { return v > budget; })));
             o->setProperty("overHalfBudget", static_cast<int>(std::count_if(sorted.begin(), sorted.end(), [&](double v) { return v > budget / 2; })));
             o->setProperty("overHalfBudgetWithGc", slowWithGc);
+            // Blocks in which the audio thread waited on another thread, and the time of every block
+            // that ran a scavenge (RealtimePlatform: its GC jobs run on it alone, so none waits).
+            o->setProperty("blocksThatWaited", static_cast<int>(std::count(waitedIn.begin() + second / 2, waitedIn.end(), 1)));
+            juce::Array<juce::var> scavengeUs;
+            for (long b = second / 2; b < blocks; ++b)
+                if (gcIn[static_cast<size_t>(b)] == 1) scavengeUs.add(std::round(us[static_cast<size_t>(b)]));
+            o->setProperty("scavengeBlocksUs", scavengeUs);
+            o->setProperty("realtimeJobs", static_cast<juce::int64>(RealtimePlatform::realtimeJobs()));
+            o->setProperty("workerPriority", juce::String(JsIsolate::workerPriority()));
             o->setProperty("overBudgetNoGc", overBy[0]);
             o->setProperty("overBudgetScavenge", overBy[1]);
             o->setProperty("overBudgetFullGc", overBy[2]);

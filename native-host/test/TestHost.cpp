@@ -18,6 +18,8 @@
 //     (timed too, reported as the load phase);
 //   - automation (--automation 1): the latency of parameter changes the host makes on its audio thread.
 // Prints one JSON object on stdout; diagnostics go to stderr.
+#include "ThreadUsage.h"
+
 #include <juce_audio_processors/juce_audio_processors.h>
 
 #include <algorithm>
@@ -169,6 +171,10 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     host.setParams(*p);
     const long blocks = static_cast<long>(std::ceil(host.options.timingSeconds * rate / block));
     std::vector<double> us(static_cast<size_t>(blocks)), controlUs(static_cast<size_t>(blocks)), settleUs;
+    // Per timed block, from the audio thread's own accounts (ThreadUsage, read just outside the timed
+    // interval): its CPU time, and whether it waited, was switched out or faulted to disk.
+    std::vector<double> cpuUs(static_cast<size_t>(blocks));
+    std::vector<long> waits(static_cast<size_t>(blocks)), preemptions(static_cast<size_t>(blocks)), majorFaults(static_cast<size_t>(blocks));
     bool realtime = false;
     // The control: a fixed pure C++ workload (≈ 200 µs) run right after each block, so machine-wide stalls
     // (VM preemption) show up in it too and can be told apart from the plugin's own outliers.
@@ -205,24 +211,50 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
                 pos = (pos + 1) % input.size();
             }
             std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * (b + settle)));
+            const auto u0 = namrig::test::ThreadUsage::now();
             const auto t0 = std::chrono::steady_clock::now();
             p->processBlock(buf, midi);
             const auto t1 = std::chrono::steady_clock::now();
+            const auto u1 = namrig::test::ThreadUsage::now();
             const double took = std::chrono::duration<double, std::micro>(t1 - t0).count();
             if (b < 0) {
                 settleUs.push_back(took);
                 continue;
             }
-            us[static_cast<size_t>(b)] = took;
+            const auto i = static_cast<size_t>(b);
+            us[i] = took;
+            cpuUs[i] = u1.cpuUs - u0.cpuUs;
+            waits[i] = u1.voluntary - u0.voluntary;
+            preemptions[i] = u1.involuntary - u0.involuntary;
+            majorFaults[i] = u1.majorFaults - u0.majorFaults;
             control(controlIterations);
-            controlUs[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t1).count();
+            controlUs[i] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t1).count();
         }
     });
     t.join();
+    // Every block over the budget, with the thread's accounts for it: an over-budget block in which the
+    // thread neither used a budget's worth of CPU nor waited nor faulted to disk lost its time outside
+    // the process (the hypervisor or a higher-priority thread had the CPU).
+    // (The first 100 of them: with more, the median and p99.9 checks fail anyway.)
+    juce::Array<juce::var> overBudgetBlocks;
+    const double budget = 1e6 * block / rate;
+    for (size_t i = 0; i < us.size() && overBudgetBlocks.size() < 100; ++i) {
+        if (us[i] <= budget) continue;
+        auto* e = new juce::DynamicObject();
+        e->setProperty("block", static_cast<juce::int64>(i));
+        e->setProperty("wallUs", us[i]);
+        e->setProperty("cpuUs", cpuUs[i]);
+        e->setProperty("waits", static_cast<juce::int64>(waits[i]));
+        e->setProperty("preemptions", static_cast<juce::int64>(preemptions[i]));
+        e->setProperty("majorFaults", static_cast<juce::int64>(majorFaults[i]));
+        e->setProperty("controlUs", controlUs[i]);
+        overBudgetBlocks.add(juce::var(e));
+    }
+    std::vector<double> cpuSorted = cpuUs;
+    std::sort(cpuSorted.begin(), cpuSorted.end());
     const auto worst = std::max_element(us.begin(), us.end()) - us.begin();
     std::vector<double> sorted = us;
     std::sort(sorted.begin(), sorted.end());
-    const double budget = 1e6 * block / rate;
     auto* o = new juce::DynamicObject();
     o->setProperty("block", block);
     o->setProperty("rate", rate);
@@ -244,6 +276,15 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     o->setProperty("firstBlocksUs", firstBlocks);
     o->setProperty("maxAfterFirstUs", us.size() > 1 ? *std::max_element(us.begin() + 1, us.end()) : 0.0);
     o->setProperty("overBudget", static_cast<int>(std::count_if(us.begin(), us.end(), [&](double v) { return v > budget; })));
+    o->setProperty("overBudgetBlocks", overBudgetBlocks);
+    auto* cpu = new juce::DynamicObject();
+    cpu->setProperty("medianUs", cpuSorted[cpuSorted.size() / 2]);
+    cpu->setProperty("p999Us", cpuSorted[static_cast<size_t>(0.999 * (cpuSorted.size() - 1))]);
+    cpu->setProperty("maxUs", cpuSorted.back());
+    o->setProperty("cpu", juce::var(cpu));
+    o->setProperty("blocksThatWaited", static_cast<int>(std::count_if(waits.begin(), waits.end(), [](long v) { return v > 0; })));
+    o->setProperty("blocksPreempted", static_cast<int>(std::count_if(preemptions.begin(), preemptions.end(), [](long v) { return v > 0; })));
+    o->setProperty("blocksWithMajorFaults", static_cast<int>(std::count_if(majorFaults.begin(), majorFaults.end(), [](long v) { return v > 0; })));
     o->setProperty("realtimePriority", realtime);
     std::sort(controlUs.begin(), controlUs.end());
     auto* c = new juce::DynamicObject();

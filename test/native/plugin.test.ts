@@ -82,6 +82,13 @@ interface HostReport {
     realtimePriority: boolean;
     /** A fixed ≈ 200 µs pure C++ workload timed right after each block: it shows the machine's own stalls. */
     control: { medianUs: number; p999Us: number; maxUs: number };
+    /** The audio thread's CPU time per block (its own work, V8's GC on it included; steal time excluded). */
+    cpu: { medianUs: number; p999Us: number; maxUs: number };
+    /** Every block over the budget, with the thread's accounts for it (the first 100). */
+    overBudgetBlocks: { block: number; wallUs: number; cpuUs: number; waits: number; preemptions: number; majorFaults: number; controlUs: number }[];
+    blocksThatWaited: number;
+    blocksPreempted: number;
+    blocksWithMajorFaults: number;
   };
 }
 
@@ -209,15 +216,23 @@ describe.skipIf(build.skipReason !== undefined)(`native plugin in a headless hos
     expect(t.medianUs).toBeLessThan(t.budgetUs / 4);
     expect(t.p999Us).toBeLessThan(t.budgetUs / 2);
     // Every block of the timed run (after the 1 s in which the preset's model finished its stepped build,
-    // reported as the load phase below) stays under the budget. The pure C++ control timed in the same
-    // periods shows whether the machine itself stalled, should this ever fail.
+    // reported as the load phase below) does its work within the budget: the audio thread's CPU time.
+    expect(t.cpu.maxUs).toBeLessThan(t.budgetUs);
+    // And takes no longer than the budget either, unless the time was lost outside the process: a block
+    // over the budget in which the thread waited on another thread (a lock, a V8 worker: the plugin's
+    // doing) or faulted to disk fails. One over the budget with neither, its CPU time within the budget,
+    // had the CPU taken away (by the hypervisor, or a higher-priority thread); such blocks are reported,
+    // and the p99.9 above bounds them.
     const stalled = `control (≈ 200 µs of pure C++ after each block): median ${t.control.medianUs.toFixed(0)} µs, max ${t.control.maxUs.toFixed(0)} µs`;
-    expect(t.maxUs, `worst block ${t.maxUs.toFixed(0)} µs at block ${t.maxAtBlock}; ${stalled}`).toBeLessThan(t.budgetUs);
-    expect(t.overBudget).toBe(0);
+    const own = t.overBudgetBlocks.filter((b) => b.waits > 0 || b.majorFaults > 0 || b.cpuUs >= t.budgetUs);
+    expect(own, `blocks over the budget through the plugin's own doing; ${stalled}`).toEqual([]);
     expect(t.settleBlocks).toBe(Math.ceil((1 * t.rate) / t.block));
     console.warn(
       `timing: median ${t.medianUs.toFixed(0)} µs, p99.9 ${t.p999Us.toFixed(0)} µs, worst ${t.maxUs.toFixed(0)} µs of ${blocks} blocks (budget ${t.budgetUs.toFixed(0)} µs); ` +
-        `load phase (model built in steps): worst ${t.settleMaxUs.toFixed(0)} µs, ${t.settleOverBudget} of ${t.settleBlocks} over; ${stalled}`,
+        `load phase (model built in steps): worst ${t.settleMaxUs.toFixed(0)} µs, ${t.settleOverBudget} of ${t.settleBlocks} over; ${stalled}; ` +
+        `CPU time per block: median ${t.cpu.medianUs.toFixed(0)} µs, p99.9 ${t.cpu.p999Us.toFixed(0)} µs, worst ${t.cpu.maxUs.toFixed(0)} µs; ` +
+        `blocks that waited ${t.blocksThatWaited}, preempted ${t.blocksPreempted}, with major faults ${t.blocksWithMajorFaults}; ` +
+        `over the budget, the CPU taken away: ${JSON.stringify(t.overBudgetBlocks)}`,
     );
   });
 });

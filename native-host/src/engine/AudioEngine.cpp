@@ -1,5 +1,6 @@
 // See AudioEngine.h.
 #include "AudioEngine.h"
+#include "RealtimePlatform.h"
 
 #include <v8-profiler.h>
 
@@ -157,6 +158,9 @@ bool AudioEngine::process(const float* in, float* out, int n, bool bypass) noexc
     }
     bool ok = true;
     {
+        // GC work V8 does in this block runs on this thread alone, never waiting on its worker threads
+        // (RealtimePlatform).
+        RealtimePlatform::RealtimeThreadScope realtime;
         JsIsolate::Scope scope(js_);
         const bool applied = toAudio_.size() > 0;
         lastBlockGroups_ = applied ? drainQueue() : 0;

@@ -1,5 +1,6 @@
 // See JsIsolate.h.
 #include "JsIsolate.h"
+#include "RealtimePlatform.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -25,9 +26,9 @@ void consolePrint(const v8::FunctionCallbackInfo<v8::Value>& info)
     std::fprintf(stderr, "%s\n", line.c_str());
 }
 
-std::unique_ptr<v8::Platform>& platform()
+std::unique_ptr<RealtimePlatform>& platform()
 {
-    static std::unique_ptr<v8::Platform> p;
+    static std::unique_ptr<RealtimePlatform> p;
     return p;
 }
 
@@ -50,10 +51,17 @@ void JsIsolate::initialiseV8()
         v8::V8::SetFlagsFromString(flags, sizeof(flags) - 1);
         // Diagnostics only (e.g. NAMRIG_V8_FLAGS="--trace-gc --trace-opt"): extra flags from the environment.
         if (const char* extra = std::getenv("NAMRIG_V8_FLAGS")) v8::V8::SetFlagsFromString(extra);
-        platform() = v8::platform::NewDefaultPlatform();
+        // libplatform's platform, except for the jobs the audio thread joins (RealtimePlatform.h).
+        platform() = std::make_unique<RealtimePlatform>(v8::platform::NewDefaultPlatform());
         v8::V8::InitializePlatform(platform().get());
         v8::V8::Initialize();
     });
+}
+
+std::string JsIsolate::workerPriority()
+{
+    initialiseV8();
+    return platform()->workerPriority();
 }
 
 JsIsolate::JsIsolate(const std::string& script, const std::string& name) : JsIsolate(script, name, HeapSizes{}) {}

@@ -58,6 +58,8 @@ public:
 
     // Starts the process-wide V8 once (idempotent, thread-safe).
     static void initialiseV8();
+    // The scheduling V8's worker threads got (RealtimePlatform::workerPriority; diagnostics).
+    static std::string workerPriority();
 
 private:
     std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
