@@ -162,6 +162,17 @@ double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
     return m;
 }
 
+// {medianUs, p999Us, maxUs} of per-block times (sorts `v`).
+juce::var percentiles(std::vector<double>& v)
+{
+    std::sort(v.begin(), v.end());
+    auto* o = new juce::DynamicObject();
+    o->setProperty("medianUs", v[v.size() / 2]);
+    o->setProperty("p999Us", v[static_cast<size_t>(0.999 * (v.size() - 1))]);
+    o->setProperty("maxUs", v.back());
+    return juce::var(o);
+}
+
 juce::var timing(Host& host, const std::vector<float>& input, const juce::MemoryBlock& state)
 {
     const int block = host.options.timingBlock;
@@ -250,8 +261,6 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
         e->setProperty("controlUs", controlUs[i]);
         overBudgetBlocks.add(juce::var(e));
     }
-    std::vector<double> cpuSorted = cpuUs;
-    std::sort(cpuSorted.begin(), cpuSorted.end());
     const auto worst = std::max_element(us.begin(), us.end()) - us.begin();
     std::vector<double> sorted = us;
     std::sort(sorted.begin(), sorted.end());
@@ -270,28 +279,19 @@ juce::var timing(Host& host, const std::vector<float>& input, const juce::Memory
     // The load phase before the timed run (the state's model built in steps, the first blocks on this thread).
     o->setProperty("settleBlocks", static_cast<int>(settleUs.size()));
     o->setProperty("settleMaxUs", settleUs.empty() ? 0.0 : *std::max_element(settleUs.begin(), settleUs.end()));
-    o->setProperty("settleOverBudget", static_cast<int>(std::count_if(settleUs.begin(), settleUs.end(), [&](double v) { return v > 1e6 * block / rate; })));
+    o->setProperty("settleOverBudget", static_cast<int>(std::count_if(settleUs.begin(), settleUs.end(), [&](double v) { return v > budget; })));
     juce::Array<juce::var> firstBlocks;
     for (size_t b = 0; b < std::min<size_t>(16, us.size()); ++b) firstBlocks.add(us[b]);
     o->setProperty("firstBlocksUs", firstBlocks);
     o->setProperty("maxAfterFirstUs", us.size() > 1 ? *std::max_element(us.begin() + 1, us.end()) : 0.0);
     o->setProperty("overBudget", static_cast<int>(std::count_if(us.begin(), us.end(), [&](double v) { return v > budget; })));
     o->setProperty("overBudgetBlocks", overBudgetBlocks);
-    auto* cpu = new juce::DynamicObject();
-    cpu->setProperty("medianUs", cpuSorted[cpuSorted.size() / 2]);
-    cpu->setProperty("p999Us", cpuSorted[static_cast<size_t>(0.999 * (cpuSorted.size() - 1))]);
-    cpu->setProperty("maxUs", cpuSorted.back());
-    o->setProperty("cpu", juce::var(cpu));
+    o->setProperty("cpu", percentiles(cpuUs));
     o->setProperty("blocksThatWaited", static_cast<int>(std::count_if(waits.begin(), waits.end(), [](long v) { return v > 0; })));
     o->setProperty("blocksPreempted", static_cast<int>(std::count_if(preemptions.begin(), preemptions.end(), [](long v) { return v > 0; })));
     o->setProperty("blocksWithMajorFaults", static_cast<int>(std::count_if(majorFaults.begin(), majorFaults.end(), [](long v) { return v > 0; })));
     o->setProperty("realtimePriority", realtime);
-    std::sort(controlUs.begin(), controlUs.end());
-    auto* c = new juce::DynamicObject();
-    c->setProperty("medianUs", controlUs[controlUs.size() / 2]);
-    c->setProperty("p999Us", controlUs[static_cast<size_t>(0.999 * (controlUs.size() - 1))]);
-    c->setProperty("maxUs", controlUs.back());
-    o->setProperty("control", juce::var(c));
+    o->setProperty("control", percentiles(controlUs));
     return juce::var(o);
 }
 

@@ -116,8 +116,6 @@ RealtimePlatform::RealtimeThreadScope::RealtimeThreadScope() noexcept : wasRealt
 
 RealtimePlatform::RealtimeThreadScope::~RealtimeThreadScope() { realtimeThread = wasRealtime_; }
 
-bool RealtimePlatform::currentThreadIsRealtime() noexcept { return realtimeThread; }
-
 long RealtimePlatform::realtimeJobs() noexcept { return realtimeJobCount.load(std::memory_order_relaxed); }
 
 std::unique_ptr<v8::JobHandle> RealtimePlatform::PostJob(v8::TaskPriority priority, std::unique_ptr<v8::JobTask> task)

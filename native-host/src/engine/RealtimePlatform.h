@@ -45,7 +45,6 @@ public:
     private:
         bool wasRealtime_;
     };
-    static bool currentThreadIsRealtime() noexcept;
     // Jobs posted from real-time threads that ran without workers, since the process started (diagnostics).
     static long realtimeJobs() noexcept;
     // What the worker threads got: "SCHED_FIFO 1", "nice -10", "normal" (not allowed), or "mixed".
