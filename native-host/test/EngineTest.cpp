@@ -12,6 +12,8 @@
 // With --swaps N: instead, N alternations between the two presets, one a second, while the thread plays;
 // reports every block's processing time (the stepped model builds run in them) against the budget, and
 // the audio isolate's garbage collections: which kind ran in each slow block (over half the budget).
+// Then, from a second after the last load to the end (1.5 s), what the audio isolate allocated per
+// block (steadyAfterLoads): a model's code re-optimised after its install allocates nothing.
 // Prints one JSON object on stdout.
 #include "engine/AudioEngine.h"
 #include "engine/GraphEngine.h"
@@ -82,7 +84,7 @@ int main(int argc, char** argv)
         graph.setState(readText(from));
         flush(graph, engine);
 
-        if (swaps > 0) seconds = swaps + 1.5;
+        if (swaps > 0) seconds = swaps + 2.5;
         const long blocks = static_cast<long>(seconds * rate / block);
         std::vector<double> us(static_cast<size_t>(blocks), 0.0);
         const long changeAt = static_cast<long>(0.625 * blocks);
@@ -93,6 +95,7 @@ int main(int argc, char** argv)
         std::vector<short> groupsIn(static_cast<size_t>(blocks), 0), eventsIn(static_cast<size_t>(blocks), 0); // op groups applied, answers queued
         std::vector<char> waitedIn(static_cast<size_t>(blocks), 0); // the audio thread waited (a voluntary switch) in the block
         std::vector<long long> startNs(static_cast<size_t>(blocks), 0); // steady_clock (CLOCK_MONOTONIC) at the block's start, for perf -k mono
+        std::vector<size_t> young(static_cast<size_t>(blocks), 0); // the young generation's bytes after the block (--swaps)
         std::atomic<long> done{ 0 };
         const auto gcsBefore = engine.gcCounts();
         bool realtime = false;
@@ -119,6 +122,7 @@ int main(int argc, char** argv)
                 stepIn[static_cast<size_t>(b)] = static_cast<char>(engine.lastBuildStep());
                 groupsIn[static_cast<size_t>(b)] = static_cast<short>(engine.lastBlockGroups());
                 eventsIn[static_cast<size_t>(b)] = static_cast<short>(engine.lastBlockEvents());
+                if (swaps > 0) young[static_cast<size_t>(b)] = engine.youngBytesInUse();
                 done.store(b + 1);
             }
         });
@@ -202,6 +206,28 @@ int main(int argc, char** argv)
             o->setProperty("fullGcs", static_cast<juce::int64>(gcs.major - gcsBefore.major));
             o->setProperty("slowBlocks", slow);
             o->setProperty("buildSteps", juce::var(steps));
+            // Steady playing after the loads: young-generation growth summed over the blocks with no GC in
+            // them (a GC empties it), the GCs, and any block that still ran a build step.
+            {
+                const long from = (swaps + 1) * second;
+                double bytes = 0;
+                int steadyBlocks = 0, scavengesThen = 0, fullGcsThen = 0, buildBlocks = 0;
+                for (long b = from + 1; b < blocks; ++b) {
+                    const auto i = static_cast<size_t>(b);
+                    ++steadyBlocks;
+                    scavengesThen += gcIn[i] == 1 ? 1 : 0;
+                    fullGcsThen += gcIn[i] == 2 ? 1 : 0;
+                    buildBlocks += stepIn[i] != 0 ? 1 : 0;
+                    if (gcIn[i] == 0 && young[i] > young[i - 1]) bytes += static_cast<double>(young[i] - young[i - 1]);
+                }
+                auto* st = new juce::DynamicObject();
+                st->setProperty("blocks", steadyBlocks);
+                st->setProperty("bytesPerBlock", steadyBlocks > 0 ? bytes / steadyBlocks : 0.0);
+                st->setProperty("scavenges", scavengesThen);
+                st->setProperty("fullGcs", fullGcsThen);
+                st->setProperty("buildBlocks", buildBlocks);
+                o->setProperty("steadyAfterLoads", juce::var(st));
+            }
             juce::DynamicObject::Ptr root = new juce::DynamicObject();
             root->setProperty("modelSwapsWhilePlaying", juce::var(o));
             std::cout << juce::JSON::toString(juce::var(root.get()), true) << std::endl;

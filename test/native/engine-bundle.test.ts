@@ -217,6 +217,39 @@ describe('native engine bundles in bare V8 contexts', () => {
     expect(audio.buildState[0], 'no build after the answer').toBe(0);
   });
 
+  it('holds a build step in a block that applies graph changes first, never two blocks in a row; flushOps applies them at once', () => {
+    const graph = graphApi.create(RATE);
+    graph.prepare(RATE, BLOCK);
+    const audio = audioApi.create(RATE, BLOCK);
+    pump(graph, audio);
+    for (let b = 0; b < 4; b++) exchange(graph, audio, audio.process(BLOCK, false));
+    graph.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));
+    pump(graph, audio);
+    audio.process(BLOCK, false);
+    expect(audio.buildState[0], 'under way').toBe(1);
+    // A knob turned before every block (automation): the steps still run, every other block.
+    const ran: boolean[] = [];
+    let answered = 0;
+    for (let b = 0; b < 200 && answered === 0; b++) {
+      graph.setParamFromHost('tone.bass', 3 + (b % 5));
+      pump(graph, audio);
+      answered = audio.process(BLOCK, false);
+      ran.push(audio.buildState[1] > 0);
+    }
+    expect(answered, 'the load completes under automation').toBeGreaterThan(0);
+    expect(ran.slice(0, 6)).toEqual([false, true, false, true, false, true]);
+    expect(JSON.parse(audio.takeEvent(16_384)) as { type: string }).toMatchObject({ type: 'loaded' });
+    // flushOps (the host, after a heavy group): the changes are applied then, so the next block steps.
+    graph.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));
+    pump(graph, audio);
+    audio.process(BLOCK, false);
+    graph.setParamFromHost('tone.bass', 6);
+    pump(graph, audio);
+    audio.flushOps();
+    audio.process(BLOCK, false);
+    expect(audio.buildState[1], 'a step ran: nothing was left to apply').toBeGreaterThan(0);
+  });
+
   it('model swaps with different level metadata create no Elementary nodes on the audio side; node gc round trips still run', () => {
     const graph = graphApi.create(RATE);
     graph.prepare(RATE, BLOCK);

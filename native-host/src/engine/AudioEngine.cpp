@@ -85,6 +85,7 @@ AudioEngine::AudioEngine(const std::string& bundle, double sampleRate, int maxBl
     metersData_ = float32ArrayData(isolate, scope.context, obj, "meters");
     buildState_ = reinterpret_cast<const int32_t*>(typedArrayData(isolate, scope.context, obj, "buildState", &v8::Value::IsInt32Array, "an Int32Array"));
     newSpace_ = heapSpaceIndex(isolate, "new_space");
+    newLargeObjectSpace_ = heapSpaceIndex(isolate, "new_large_object_space");
     const auto collections = static_cast<v8::GCType>(v8::kGCTypeScavenge | v8::kGCTypeMinorMarkCompact | v8::kGCTypeMarkSweepCompact);
     isolate->AddGCEpilogueCallback(onGcEnd, this, collections);
     for (int i = 0; i < eventSlots; ++i) {
@@ -338,6 +339,9 @@ std::string AudioEngine::push(std::unique_ptr<WireOps> ops)
         drainQueue(); // keep the order: everything queued before this group first
         try {
             applyGroup(*ops);
+            // Its graph instructions too (a new IR's convolver is built there), while the audio thread
+            // is out anyway, rather than in the next block.
+            js_.call(engine_.Get(js_.isolate()), "flushOps", 0, nullptr);
         } catch (const std::exception& e) {
             error = e.what();
         }
@@ -359,6 +363,17 @@ void AudioEngine::onGcEnd(v8::Isolate*, v8::GCType type, v8::GCCallbackFlags, vo
 AudioEngine::GcCounts AudioEngine::gcCounts() const
 {
     return { gcMinor_.load(std::memory_order_relaxed), gcMajor_.load(std::memory_order_relaxed) };
+}
+
+size_t AudioEngine::youngBytesInUse()
+{
+    JsIsolate::Scope scope(js_);
+    size_t bytes = 0;
+    for (int space : { newSpace_, newLargeObjectSpace_ }) {
+        v8::HeapSpaceStatistics s;
+        if (js_.isolate()->GetHeapSpaceStatistics(&s, static_cast<size_t>(space))) bytes += s.space_used_size();
+    }
+    return bytes;
 }
 
 void AudioEngine::collectGarbage()
@@ -399,12 +414,27 @@ void AudioEngine::warmUp(const WireOps* initial)
         v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, 1500), js_.str(initial->text), resources };
         js_.call(engine_.Get(isolate), "warmUpWithSignal", 3, args);
     }
+    auto collectAll = [&] {
+        Exclusive ex(*this);
+        JsIsolate::Scope scope(js_);
+        js_.isolate()->LowMemoryNotification();
+    };
+    // The scratch rig and the warm-up models die here, and V8 deoptimises the code that held their maps;
+    // the blocks below compile it again on this engine's own objects, before real time (else it was
+    // recompiled in the first real blocks, its installs adding ≈ 1 ms to a block of the first load).
+    collectAll();
     run(3000);
+    {
+        Exclusive ex(*this);
+        JsIsolate::Scope scope(js_);
+        js_.call(engine_.Get(js_.isolate()), "warmUpMeters", 0, nullptr);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     run(200);
+    // This run's garbage only: nothing whose death deoptimises code.
+    collectAll();
     Exclusive ex(*this);
     JsIsolate::Scope scope(js_);
-    js_.isolate()->LowMemoryNotification();
     if (std::getenv("NAMRIG_HEAP_PROFILE") != nullptr) js_.isolate()->GetHeapProfiler()->StartSamplingHeapProfiler(128, 32);
 }
 

@@ -13,7 +13,8 @@
 //   decodes a model op holds the build's first step too. Full GCs (the earlier models' objects, every
 //   ≈ 20–40 loads) are V8's to schedule: with room in the old generation (JsIsolate's flags) they are
 //   incremental, with a ≈ 1 ms final pause (native-host/README.md);
-// - heavy groups (an IR: a VFS entry) are applied by the message thread while the audio thread is
+// - heavy groups (an IR: a VFS entry) are applied by the message thread, their graph instructions
+//   included (flushOps: the new IR's convolver is built there), while the audio thread is
 //   kept out of the isolate by an atomic handshake: the audio thread never waits on a lock; for those few
 //   milliseconds its blocks come out silent (or dry when bypassed) — process() returns false. The gap is
 //   a soft mute, not a cut: the message thread first asks for a fade-out, which the audio thread applies
@@ -60,9 +61,9 @@ public:
     // Returns an error text ("" when fine); a failed group leaves the engine playing what it had.
     std::string push(std::unique_ptr<WireOps> ops);
     // Runs a synthetic guitar signal through a scratch rig built from `initial` (this engine's first op
-    // group; null skips it), then silent blocks, lets V8's background compilers finish, runs more, then
-    // collects garbage, so real time starts with compiled code and a clean heap. Call before the first
-    // real block.
+    // group; null skips it), then silent blocks and the meter poll (warmUpMeters: too rare to be optimised
+    // while playing), lets V8's background compilers finish, runs more, then collects garbage, so real
+    // time starts with compiled code and a clean heap. Call before the first real block.
     void warmUp(const WireOps* initial);
     // The engine's answers since the last call (JSON texts for GraphEngine::handleAudioEvent).
     std::vector<std::string> takeEvents();
@@ -88,6 +89,10 @@ public:
         long major = 0; // mark-sweep/compact (incremental marking's finalisation included)
     };
     GcCounts gcCounts() const;
+    // Bytes in the audio isolate's young generation now (new space and new large objects). Diagnostics,
+    // for the engine test's measure of steady-state allocation: call it on the audio thread between
+    // blocks (it enters the isolate).
+    size_t youngBytesInUse();
 
 private:
     struct Exclusive;
@@ -117,7 +122,7 @@ private:
     // young generation's heap space. A build step needs this much free young space, else the block
     // scavenges and holds the step (collectBeforeBuildStep).
     const int32_t* buildState_ = nullptr;
-    int newSpace_ = 0;
+    int newSpace_ = 0, newLargeObjectSpace_ = 0;
     static constexpr size_t buildStepReserve = 1024 * 1024;
     static JsIsolate::HeapSizes audioHeap();
     bool scavengedLastBlock_ = false; // audio thread

@@ -3,8 +3,10 @@
 #include "RealtimePlatform.h"
 
 #include <cstdio>
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <new>
 #include <stdexcept>
 #include <libplatform/libplatform.h>
 
@@ -31,6 +33,13 @@ std::unique_ptr<RealtimePlatform>& platform()
     static std::unique_ptr<RealtimePlatform> p;
     return p;
 }
+
+std::atomic<uint64_t> nextSerial{ 1 };
+
+// The isolates (by serial) whose state this thread has kept (JsIsolate::keepThreadState).
+constexpr int threadKeepsMemory = 32;
+thread_local uint64_t keptByThisThread[threadKeepsMemory] = {};
+thread_local int keptByThisThreadNext = 0;
 
 } // namespace
 
@@ -66,7 +75,7 @@ std::string JsIsolate::workerPriority()
 
 JsIsolate::JsIsolate(const std::string& script, const std::string& name) : JsIsolate(script, name, HeapSizes{}) {}
 
-JsIsolate::JsIsolate(const std::string& script, const std::string& name, HeapSizes heap)
+JsIsolate::JsIsolate(const std::string& script, const std::string& name, HeapSizes heap) : serial_(nextSerial.fetch_add(1)), keepThreadStates_(std::getenv("NAMRIG_TOP_LEVEL_LOCKERS") == nullptr)
 {
     initialiseV8();
     allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
@@ -107,8 +116,28 @@ JsIsolate::~JsIsolate()
     isolate_->Dispose();
 }
 
+void JsIsolate::keepThreadState() noexcept
+{
+    if (!keepThreadStates_) return;
+    for (uint64_t kept : keptByThisThread)
+        if (kept == serial_) return;
+    // Only a thread outside the isolate (not already holding its lock, e.g. in a nested Scope) can do it.
+    if (v8::Locker::IsLocked(isolate_)) return;
+    const int slot = threadsKept_.fetch_add(1, std::memory_order_relaxed);
+    if (slot >= maxKeptThreads) {
+        threadsKept_.fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    // The Locker takes the lock (top level); the Unlocker archives this thread's state and lets the lock
+    // go. Neither is ever destroyed, so the state stays archived for this thread's next Locker.
+    new (keptThreads_[static_cast<size_t>(slot)].locker) v8::Locker(isolate_);
+    new (keptThreads_[static_cast<size_t>(slot)].unlocker) v8::Unlocker(isolate_);
+    keptByThisThread[keptByThisThreadNext] = serial_;
+    keptByThisThreadNext = (keptByThisThreadNext + 1) % threadKeepsMemory;
+}
+
 JsIsolate::Scope::Scope(JsIsolate& js)
-    : locker(js.isolate_), isolateScope(js.isolate_), handles(js.isolate_), context(js.context()), contextScope(context)
+    : keepThreadState(js), locker(js.isolate_), isolateScope(js.isolate_), handles(js.isolate_), context(js.context()), contextScope(context)
 {
 }
 

@@ -9,8 +9,21 @@
 //
 // Every entry into the isolate goes through a v8::Locker (uncontended in normal use: each isolate has
 // one thread using it at a time; the Locker lets the host change that thread, which hosts do).
+//
+// A thread's Lockers are kept from being "top level". V8 frees a thread's isolate state when its
+// top-level Locker ends and starts it afresh at the next one, and that drops the interrupts requested
+// in between. Those include the request to install a function that a background compiler finished
+// optimising. The audio thread is outside the isolate most of the time, so after a model install, the
+// re-optimised code of the model's functions was dropped, and they went on running unoptimised code
+// that boxes its doubles (about 12 KB of garbage per block). So, the first time a thread enters, it
+// takes a Locker and an Unlocker that are never destroyed (their storage belongs to the JsIsolate).
+// Every later Locker of that thread then restores and archives the state instead of freeing it,
+// pending interrupts included. This allocates nothing inside V8 after the first entry.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <v8.h>
@@ -40,6 +53,9 @@ public:
     // Everything needed to call into the isolate from the current thread.
     struct Scope {
         explicit Scope(JsIsolate& js);
+        struct KeepThreadState {
+            explicit KeepThreadState(JsIsolate& js) { js.keepThreadState(); }
+        } keepThreadState;
         v8::Locker locker;
         v8::Isolate::Scope isolateScope;
         v8::HandleScope handles;
@@ -61,7 +77,24 @@ public:
     // The scheduling V8's worker threads got (RealtimePlatform::workerPriority; diagnostics).
     static std::string workerPriority();
 
+    // Threads whose isolate state this isolate keeps between Lockers (see the top of this file).
+    int threadsKept() const noexcept { return threadsKept_.load(std::memory_order_relaxed); }
+
 private:
+    // On a thread's first entry: a Locker and an Unlocker that are never destroyed (outside a Scope).
+    void keepThreadState() noexcept;
+    struct KeptThread {
+        alignas(v8::Locker) unsigned char locker[sizeof(v8::Locker)];
+        alignas(v8::Unlocker) unsigned char unlocker[sizeof(v8::Unlocker)];
+    };
+    // Beyond this many threads, a new one gets plain top-level Lockers (the old behaviour).
+    static constexpr int maxKeptThreads = 16;
+    std::array<KeptThread, maxKeptThreads> keptThreads_{};
+    std::atomic<int> threadsKept_{ 0 };
+    const uint64_t serial_; // tells this isolate from a later one at the same address
+    // Diagnostics (NAMRIG_TOP_LEVEL_LOCKERS set: false): every Locker top level, as before, for A/B runs.
+    const bool keepThreadStates_;
+
     std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
     v8::Isolate* isolate_ = nullptr;
     v8::Global<v8::Context> context_;

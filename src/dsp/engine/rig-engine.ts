@@ -74,6 +74,13 @@ export class RigEngine {
 
   private readonly ops: EngineOp[] = [];
   private readonly collected: CollectedNodes[] = [];
+  /**
+   * `collected.length`, kept as a number: the audio thread reads it every block, and an optimised read
+   * of the array's length checks the array's map, which changes when the first result is pushed (its
+   * elements kind): that deoptimised the whole optimised block path at a host's first `gc` op. Stored
+   * twice in the constructor, so V8 never takes it for a constant either (see NativeRigAudio).
+   */
+  private collectedPending = -1;
   private stage: ModelStage | null = null;
   /** The model fading in, while a crossfade runs. */
   private incoming: ModelStage | null = null;
@@ -103,6 +110,7 @@ export class RigEngine {
     this.maxBlockSize = maxBlockSize;
     this.sidechains = options.sidechains ?? 1;
     this.crossfadeSamples = Math.max(1, Math.round(((options.crossfadeMs ?? 20) / 1000) * sampleRate));
+    this.collectedPending = 0;
     this.pre = new ElementaryProcessor(options.module, 1, 1 + this.sidechains);
     this.post = new ElementaryProcessor(options.module, 1 + this.sidechains, 1);
     this.pre.prepare(sampleRate, maxBlockSize);
@@ -161,12 +169,18 @@ export class RigEngine {
 
   /** How many `gc` results wait in `takeCollected` (a cheap check for the audio thread). */
   get collectedCount(): number {
-    return this.collected.length;
+    return this.collectedPending;
   }
 
   /** The node ids freed by `gc` ops since the last call, in order. Allocates. */
   takeCollected(): CollectedNodes[] {
+    this.collectedPending = 0;
     return this.collected.splice(0);
+  }
+
+  /** How many operations wait to be applied at the start of the next `process`. */
+  get pendingOps(): number {
+    return this.ops.length;
   }
 
   /**
@@ -208,7 +222,7 @@ export class RigEngine {
           this.processor(op.target).pruneSharedResources();
           break;
         case 'gc':
-          this.collected.push({ target: op.target, ids: this.processor(op.target).gc() });
+          this.collectedPending = this.collected.push({ target: op.target, ids: this.processor(op.target).gc() });
           break;
         case 'model':
           if (this.stage === null || op.stage === null) {

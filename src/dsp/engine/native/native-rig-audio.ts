@@ -24,7 +24,10 @@ import { BYPASS_FADE_S, crossfadeToDry } from '../worklet/bypass-crossfade.ts';
 import { meterPollBlocks } from '../meter-poll.ts';
 import { synthesizeDiClip } from '../../synth/karplus-strong.ts';
 import { modelErrorEvent, prunedEvents, type AudioEvent } from './audio-events.ts';
-import { decodeOps, type EngineWireOp } from './op-wire.ts';
+import { decodeOps, type EngineWireOp, type ModelOp } from './op-wire.ts';
+
+/** Meter polls `warmUpModels` runs: well past V8's threshold for optimising a small function. */
+const METER_WARM_UP_POLLS = 20_000;
 
 /** The build steps `buildState[1]` names (index + 1): `ModelBuildJob`'s phases, then the install. */
 export const BUILD_STEPS = ['size', 'memory', 'construct', 'pack', 'reset', 'prewarm', 'install'] as const;
@@ -63,6 +66,8 @@ export class NativeRigAudio {
   private readonly events: string[] = [];
   /** Id (`ModelOp.seq`) of the model whose stepped build is under way. */
   private buildingSeq = -1;
+  /** The latest block held its build step because it applied graph changes (`process`). */
+  private heldForOps = false;
   /** The longest event text the host takes (`takeEvent`'s limit; it sizes the pruned chunks). */
   private eventChars = 16_384;
 
@@ -75,16 +80,25 @@ export class NativeRigAudio {
     this.output = new Float32Array(maxBlockSize);
     this.mixStep = 1 / (BYPASS_FADE_S * sampleRate);
     this.meterEvery = Math.max(1, meterPollBlocks(sampleRate, maxBlockSize, METER_HZ));
+    // Stored twice on purpose: V8 then tracks these fields as mutable from the start. While a field holds
+    // one value only, optimised code may embed it as a constant, and its first change (a host's first
+    // model load) deoptimised the whole optimised block path in the middle of that load.
+    this.buildingSeq = 0;
+    this.buildingSeq = -1;
+    this.heldForOps = true;
+    this.heldForOps = false;
   }
 
   /**
    * Renders `n` (≤ maxBlockSize) samples of `input` into `output`; bypass crossfades to the dry input.
    * Then one step of a model build under way, unless `holdBuild` (the host collects garbage in this
-   * block instead: a collection and a build step never share a block). Returns how many events wait
+   * block instead: a collection and a build step never share a block) or the block applied graph
+   * changes first. Returns how many events wait
    * for `takeEvent`.
    */
   process(n: number, bypass: boolean, holdBuild = false): number {
     const engine = this.audio.engine;
+    const appliesOps = engine.pendingOps > 0;
     engine.process(this.input, this.output, n);
     const target = bypass ? 0 : 1;
     if (this.mix !== 1 || target !== 1) this.mix = crossfadeToDry(this.input, this.output, n, this.mix, target, this.mixStep);
@@ -100,7 +114,12 @@ export class NativeRigAudio {
     }
     // This block's audio is out: one bounded step of a model build.
     const step = this.audio.nextBuildStep;
-    const runs = step !== null && !holdBuild;
+    // Nor in a block that applied graph changes first (a preset's new graph, its IR's convolver: they
+    // and a step together took 2 ms of a 2.7 ms block), but at most every other block, so a stream of
+    // changes (automation) cannot stall a load.
+    const holdForOps = step !== null && !holdBuild && appliesOps && !this.heldForOps;
+    this.heldForOps = holdForOps;
+    const runs = step !== null && !holdBuild && !holdForOps;
     if (runs) this.stepModel();
     if (runs || !this.audio.building) this.buildState[0] = this.audio.building ? 1 : 0;
     this.buildState[1] = runs ? BUILD_STEPS.indexOf(step) + 1 : 0;
@@ -120,6 +139,15 @@ export class NativeRigAudio {
   apply(text: string, resources: readonly Float32Array[]): void {
     const ops = decodeOps(text, resources);
     for (let i = 0; i < ops.length; i++) this.applyOp(ops[i]!);
+  }
+
+  /**
+   * Applies the graph changes `apply` queued now, instead of at the start of the next `process`: the
+   * host calls it after a heavy group, while it keeps the audio thread out anyway, so a new graph's
+   * instructions (a new IR's convolver is built there) do not land in the next block.
+   */
+  flushOps(): void {
+    this.audio.engine.flush();
   }
 
   private applyOp(op: EngineWireOp): void {
@@ -178,6 +206,20 @@ export class NativeRigAudio {
     this.audio.warmUp();
   }
 
+  /**
+   * Polls the meters until V8 optimises the poll: call before real time, after blocks of signal have run
+   * (the host's warm-up), so the peak trackers' fields have taken every kind of value they will hold and
+   * no later store undoes the optimised code. The poll runs about 30 times a second, too rarely for V8
+   * to optimise it within a minute of playing, and unoptimised code boxes its doubles (measured in the
+   * plugin: 28 bytes of garbage per block). The meters then read 0 until the next poll.
+   */
+  warmUpMeters(): void {
+    for (let i = 0; i < METER_WARM_UP_POLLS; i++) this.pollMeters(i % 2 === 0);
+    this.dryPeak = 0;
+    this.meters[0] = 0;
+    this.meters[1] = 0;
+  }
+
   /** Added latency in samples at the host's rate (0 unless the model runs at another rate). */
   latencySamples(): number {
     return this.audio.engine.latencySamples;
@@ -189,36 +231,37 @@ export class NativeRigAudio {
   }
 
   /**
-   * Compiles the code paths real input takes (gate opening, the model's nonlinear range) before real time
-   * starts, without touching this engine's state: a scratch `RigAudio` on the same Elementary module gets
-   * the same op group as this engine got first (`text`, `resources`: graphs and model), plays `blocks`
-   * blocks of a synthetic guitar DI (Karplus-Strong plucks) and is disposed. V8's type feedback and
-   * optimised code are per function, so this engine then runs what the scratch one compiled.
+   * Compiles the code paths real input takes (gate opening, the model's nonlinear range) and real use
+   * takes (stepped model loads, gc ops, bypass) before real time starts, without touching this engine's
+   * state: a scratch `NativeRigAudio` on the same Elementary module gets the same op group as this
+   * engine got first (`text`, `resources`: graphs and model), plays `blocks` blocks of a synthetic guitar
+   * DI (Karplus-Strong plucks) through `process`, loading the model again in steps every 250 blocks, and
+   * is disposed. V8's type feedback and optimised code are per function, so this engine then runs what
+   * the scratch one compiled; a path first taken in real time would deoptimise the block path there
+   * (measured: a host's first stepped load took 2.2–2.8 ms in its first block at 128 samples).
    * Allocates (a whole second rig): call it from the host's warm-up, never per block.
    */
   warmUpWithSignal(blocks: number, text: string, resources: readonly Float32Array[]): void {
-    const scratch = new RigAudio({ sampleRate: this.sampleRate, maxBlockSize: this.maxBlockSize, sidechains: sidechainIds().length, module: this.module });
-    let model: EngineWireOp | null = null;
+    const scratch = new NativeRigAudio(this.module, this.sampleRate, this.maxBlockSize);
+    let model: ModelOp | null = null;
     for (const op of decodeOps(text, resources)) {
-      if (op.kind === 'model') {
-        // Stepped, as real loads are, so the build steps' code is compiled too.
-        scratch.beginModel(op.file, op.arenaBytes);
-        while (scratch.building) scratch.stepModel();
-        model = op;
-      } else scratch.apply([op]);
+      if (op.kind === 'model') model = op;
+      // Stepped, as real loads are (the blocks below run the build), so the build steps compile too.
+      scratch.applyOp(op.kind === 'model' ? { ...op, immediate: false } : op);
     }
     const clip = synthesizeDiClip({ sampleRate: this.sampleRate, seconds: 2, seed: 7 });
     const n = this.maxBlockSize;
-    const x = new Float32Array(n);
-    const y = new Float32Array(n);
+    const x = scratch.input;
     for (let b = 0, at = 0; b < blocks; b++) {
       for (let i = 0; i < n; i++, at++) x[i] = clip[at % clip.length]!;
-      // Model swaps while playing (a stepped build after each block, then the crossfade), as a real load.
-      if (model?.kind === 'model' && b % 250 === 100) scratch.beginModel(model.file, model.arenaBytes);
-      scratch.engine.process(x, y, n);
-      if (scratch.building) scratch.stepModel();
+      // Model swaps while playing (a stepped build after each block, then the crossfade), as a real
+      // load, each with its own id; a gc op now and then; a stretch bypassed.
+      if (model !== null && b % 250 === 100) scratch.applyOp({ ...model, seq: b, immediate: false });
+      if (b % 250 === 200) scratch.audio.engine.enqueueGc('post');
+      scratch.process(n, b % 500 >= 400 && b % 500 < 450, b % 7 === 3);
+      while (scratch.events.length > 0) scratch.takeEvent(scratch.eventChars);
     }
-    scratch.engine.dispose();
+    scratch.audio.engine.dispose();
   }
 
   /** Runs `blocks` silent blocks (the host's warm-up, so code is compiled before real time starts). */
