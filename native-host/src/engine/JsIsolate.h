@@ -77,9 +77,6 @@ public:
     // The scheduling V8's worker threads got (RealtimePlatform::workerPriority; diagnostics).
     static std::string workerPriority();
 
-    // Threads whose isolate state this isolate keeps between Lockers (see the top of this file).
-    int threadsKept() const noexcept { return threadsKept_.load(std::memory_order_relaxed); }
-
 private:
     // On a thread's first entry: a Locker and an Unlocker that are never destroyed (outside a Scope).
     void keepThreadState() noexcept;

@@ -26,7 +26,7 @@ import { synthesizeDiClip } from '../../synth/karplus-strong.ts';
 import { modelErrorEvent, prunedEvents, type AudioEvent } from './audio-events.ts';
 import { decodeOps, type EngineWireOp, type ModelOp } from './op-wire.ts';
 
-/** Meter polls `warmUpModels` runs: well past V8's threshold for optimising a small function. */
+/** Meter polls `warmUpMeters` runs: well past V8's threshold for optimising a small function. */
 const METER_WARM_UP_POLLS = 20_000;
 
 /** The build steps `buildState[1]` names (index + 1): `ModelBuildJob`'s phases, then the install. */
@@ -237,8 +237,8 @@ export class NativeRigAudio {
    * engine got first (`text`, `resources`: graphs and model), plays `blocks` blocks of a synthetic guitar
    * DI (Karplus-Strong plucks) through `process`, loading the model again in steps every 250 blocks, and
    * is disposed. V8's type feedback and optimised code are per function, so this engine then runs what
-   * the scratch one compiled; a path first taken in real time would deoptimise the block path there
-   * (measured: a host's first stepped load took 2.2–2.8 ms in its first block at 128 samples).
+   * the scratch one compiled. A path first taken in real time deoptimises the optimised block path
+   * there (`--trace-deopt` in the plugin: the gc answers' path at a host's first load).
    * Allocates (a whole second rig): call it from the host's warm-up, never per block.
    */
   warmUpWithSignal(blocks: number, text: string, resources: readonly Float32Array[]): void {
