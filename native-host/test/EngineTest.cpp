@@ -2,7 +2,7 @@
 // plugin around it, for checks that need a host's concurrency.
 //
 //   namrig-engine-test --engine build/engine --from a.json --to b.json [--rate 48000] [--block 128] [--seconds 4]
-//                      [--swaps N]
+//                      [--swaps N [--bypass-from S --bypass-to S]]
 //
 // heavy group while playing: a real-time thread plays a steady 110 Hz sine through preset `from` in
 // paced blocks (128 samples unless --block), as a host's audio thread does; 2.5 s in, this (the message) thread restores
@@ -59,6 +59,7 @@ int main(int argc, char** argv)
 {
     juce::File engineDir, from, to;
     double rate = 48000, seconds = 4;
+    double bypassFrom = -1, bypassTo = -1; // seconds into the run the host bypasses the plugin (--swaps)
     int swaps = 0, block = 128;
     for (int i = 1; i + 1 < argc; i += 2) {
         const juce::String key(argv[i]), value(argv[i + 1]);
@@ -69,6 +70,8 @@ int main(int argc, char** argv)
         else if (key == "--seconds") seconds = value.getDoubleValue();
         else if (key == "--swaps") swaps = value.getIntValue();
         else if (key == "--block") block = juce::jlimit(1, 4096, value.getIntValue());
+        else if (key == "--bypass-from") bypassFrom = value.getDoubleValue();
+        else if (key == "--bypass-to") bypassTo = value.getDoubleValue();
     }
     try {
         GraphEngine graph(readText(engineDir.getChildFile("graph.js")), rate);
@@ -114,7 +117,8 @@ int main(int argc, char** argv)
                 const auto u0 = namrig::test::ThreadUsage::now();
                 const auto t0 = std::chrono::steady_clock::now();
                 startNs[static_cast<size_t>(b)] = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
-                rendered[static_cast<size_t>(b)] = engine.process(in.data(), out.data() + b * block, block, false) ? 1 : 0;
+                const double at = static_cast<double>(b) * block / rate;
+                rendered[static_cast<size_t>(b)] = engine.process(in.data(), out.data() + b * block, block, at >= bypassFrom && at < bypassTo) ? 1 : 0;
                 us[static_cast<size_t>(b)] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
                 waitedIn[static_cast<size_t>(b)] = namrig::test::ThreadUsage::now().voluntary > u0.voluntary ? 1 : 0;
                 const auto gc1 = engine.gcCounts();
