@@ -87,6 +87,16 @@ describe('native engine bundles in bare V8 contexts', () => {
     graphApi = load<NativeGraphApi>('graph.js', 'namRigGraph');
   });
 
+  /** A graph and audio side connected as the host connects them, four blocks played, no model yet. */
+  function playingWithoutModel(): { graph: NativeRigGraph; audio: NativeRigAudio } {
+    const graph = graphApi.create(RATE);
+    graph.prepare(RATE, BLOCK);
+    const audio = audioApi.create(RATE, BLOCK);
+    pump(graph, audio);
+    for (let b = 0; b < 4; b++) exchange(graph, audio, audio.process(BLOCK, false));
+    return { graph, audio };
+  }
+
   it('writes the host parameters from the registry', () => {
     const params = JSON.parse(readFileSync(join(out, 'params.json'), 'utf8')) as NativeParam[];
     expect(params.map((p) => p.id)).toEqual(paramIndex().map((p) => p.id));
@@ -186,11 +196,7 @@ describe('native engine bundles in bare V8 contexts', () => {
   });
 
   it('shows a build under way in buildState, and a held block runs no build step (the host collects garbage there)', () => {
-    const graph = graphApi.create(RATE);
-    graph.prepare(RATE, BLOCK);
-    const audio = audioApi.create(RATE, BLOCK);
-    pump(graph, audio);
-    for (let b = 0; b < 4; b++) exchange(graph, audio, audio.process(BLOCK, false));
+    const { graph, audio } = playingWithoutModel();
     expect(audio.buildState[0], 'no build before the model op').toBe(0);
     graph.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));
     pump(graph, audio);
@@ -218,11 +224,7 @@ describe('native engine bundles in bare V8 contexts', () => {
   });
 
   it('holds a build step in a block that applies graph changes first, never two blocks in a row; flushOps applies them at once', () => {
-    const graph = graphApi.create(RATE);
-    graph.prepare(RATE, BLOCK);
-    const audio = audioApi.create(RATE, BLOCK);
-    pump(graph, audio);
-    for (let b = 0; b < 4; b++) exchange(graph, audio, audio.process(BLOCK, false));
+    const { graph, audio } = playingWithoutModel();
     graph.handleUiMessage(JSON.stringify({ type: 'model', name: 'jc.nam', text: modelText }));
     pump(graph, audio);
     audio.process(BLOCK, false);

@@ -292,7 +292,7 @@ std::vector<std::string> AudioEngine::takeEvents()
     return out;
 }
 
-void AudioEngine::applyGroup(WireOps& ops)
+v8::Local<v8::Array> AudioEngine::jsResources(const WireOps& ops)
 {
     auto* isolate = js_.isolate();
     auto ctx = js_.context();
@@ -303,7 +303,14 @@ void AudioEngine::applyGroup(WireOps& ops)
         if (!r.empty()) std::memcpy(buffer->GetBackingStore()->Data(), r.data(), r.size() * sizeof(float));
         resources->Set(ctx, static_cast<uint32_t>(i), v8::Float32Array::New(buffer, 0, r.size())).Check();
     }
-    v8::Local<v8::Value> args[] = { js_.str(ops.text), resources };
+    return resources;
+}
+
+void AudioEngine::applyGroup(WireOps& ops)
+{
+    auto* isolate = js_.isolate();
+    auto ctx = js_.context();
+    v8::Local<v8::Value> args[] = { js_.str(ops.text), jsResources(ops) };
     v8::TryCatch tc(isolate);
     if (applyFn_.Get(isolate)->Call(ctx, engine_.Get(isolate), 2, args).IsEmpty()) throw std::runtime_error(js_.describe(tc));
 }
@@ -390,52 +397,36 @@ void AudioEngine::warmUp(const WireOps* initial)
     auto run = [&](int blocks) {
         for (int i = 0; i < blocks; ++i) process(silence.data(), out.data(), maxBlockSize_, false);
     };
-    {
-        // Tiny LSTM, ConvNet and Linear models built in steps and run, so the first real stepped load
-        // of those kinds runs compiled code between blocks.
+    // `work` inside the isolate, with the audio thread kept out.
+    auto inIsolate = [&](auto&& work) {
         Exclusive ex(*this);
         JsIsolate::Scope scope(js_);
-        js_.call(engine_.Get(js_.isolate()), "warmUpModels", 0, nullptr);
-    }
+        work();
+    };
+    auto callEngine = [&](const char* method) { inIsolate([&] { js_.call(engine_.Get(js_.isolate()), method, 0, nullptr); }); };
+    auto collectAll = [&] { inIsolate([&] { js_.isolate()->LowMemoryNotification(); }); };
+    // Tiny LSTM, ConvNet and Linear models built in steps and run, so the first real stepped load of
+    // those kinds runs compiled code between blocks.
+    callEngine("warmUpModels");
     if (initial != nullptr) {
         // Real-signal paths first, on a scratch rig built from the same first op group, so real input
         // finds them compiled (this engine's own state is untouched).
-        Exclusive ex(*this);
-        JsIsolate::Scope scope(js_);
-        auto* isolate = js_.isolate();
-        auto ctx = scope.context;
-        auto resources = v8::Array::New(isolate, static_cast<int>(initial->resources.size()));
-        for (size_t i = 0; i < initial->resources.size(); ++i) {
-            const auto& r = initial->resources[i];
-            auto buffer = v8::ArrayBuffer::New(isolate, r.size() * sizeof(float));
-            if (!r.empty()) std::memcpy(buffer->GetBackingStore()->Data(), r.data(), r.size() * sizeof(float));
-            resources->Set(ctx, static_cast<uint32_t>(i), v8::Float32Array::New(buffer, 0, r.size())).Check();
-        }
-        v8::Local<v8::Value> args[] = { v8::Integer::New(isolate, 1500), js_.str(initial->text), resources };
-        js_.call(engine_.Get(isolate), "warmUpWithSignal", 3, args);
+        inIsolate([&] {
+            v8::Local<v8::Value> args[] = { v8::Integer::New(js_.isolate(), 1500), js_.str(initial->text), jsResources(*initial) };
+            js_.call(engine_.Get(js_.isolate()), "warmUpWithSignal", 3, args);
+        });
     }
-    auto collectAll = [&] {
-        Exclusive ex(*this);
-        JsIsolate::Scope scope(js_);
-        js_.isolate()->LowMemoryNotification();
-    };
     // The scratch rig and the warm-up models die here, and V8 deoptimises the code that held their maps;
     // the blocks below compile it again on this engine's own objects, before real time (else it was
     // recompiled in the first real blocks, its installs adding ≈ 1 ms to a block of the first load).
     collectAll();
     run(3000);
-    {
-        Exclusive ex(*this);
-        JsIsolate::Scope scope(js_);
-        js_.call(engine_.Get(js_.isolate()), "warmUpMeters", 0, nullptr);
-    }
+    callEngine("warmUpMeters");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     run(200);
     // This run's garbage only: nothing whose death deoptimises code.
     collectAll();
-    Exclusive ex(*this);
-    JsIsolate::Scope scope(js_);
-    if (std::getenv("NAMRIG_HEAP_PROFILE") != nullptr) js_.isolate()->GetHeapProfiler()->StartSamplingHeapProfiler(128, 32);
+    if (std::getenv("NAMRIG_HEAP_PROFILE") != nullptr) inIsolate([&] { js_.isolate()->GetHeapProfiler()->StartSamplingHeapProfiler(128, 32); });
 }
 
 double AudioEngine::latencySamples()

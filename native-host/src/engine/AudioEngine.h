@@ -97,6 +97,7 @@ public:
 private:
     struct Exclusive;
     void applyGroup(WireOps& ops); // inside a JsIsolate::Scope; throws std::runtime_error
+    v8::Local<v8::Array> jsResources(const WireOps& ops); // the group's floats as Float32Arrays (inside a Scope)
     int drainQueue(); // by the consumer of toAudio_ of the moment (audio thread, or exclusive holder); groups applied
     void reportAudioError(const char* text) noexcept;
     void takeEventsIntoSlots(int waiting) noexcept; // audio thread, inside a scope
